@@ -39,6 +39,14 @@ struct Error {
     std::string message;
     // The input field the error is about (JSON path like "creditor.ispb"), empty if none.
     std::string field;
+    // A service's own machine code from its document ("KEY_EXISTS", "INVALID_TRANSITION");
+    // empty: the service derives one from `code`.
+    std::string reason;
+
+    Error&& WithReason(std::string service_reason) && {
+        reason = std::move(service_reason);
+        return std::move(*this);
+    }
 
     static Error InvalidArgument(std::string message, std::string field = {}) {
         return {ErrorCode::kInvalidArgument, std::move(message), std::move(field)};

@@ -1,0 +1,46 @@
+// `dictra serve` configuration: flags, each also read from its DICTRA_* environment variable
+// (CONTRACT.md). Only app/ reads configuration; everything below takes typed values.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <set>
+#include <string>
+
+namespace CLI {
+class App;
+}
+
+namespace dictra::app {
+
+inline constexpr const char* kServices[] = {"settlement", "spi", "dict", "bacen"};
+
+struct JwtConfig {
+    std::string secret;                   // DICTRA_JWT_SECRET (HS256)
+    std::filesystem::path secret_file = "var/jwt.secret";  // used when `secret` is empty
+    std::filesystem::path public_key;     // DICTRA_JWT_PUBLIC_KEY: PEM, pins RS256
+};
+
+struct ServeConfig {
+    std::string only;  // comma-separated subset of kServices; empty: all
+    std::string host = "127.0.0.1";
+    std::string db_url = "sqlite:var/dictra.db";
+    std::string nats_url;  // empty: the in-process bus
+    std::uint16_t settlement_port = 8081;
+    std::uint16_t spi_port = 8082;
+    std::uint16_t dict_port = 8083;
+    std::uint16_t bacen_port = 8090;
+    unsigned io_threads = 0;
+    unsigned worker_threads = 32;
+    unsigned shutdown_grace_ms = 10'000;
+    JwtConfig jwt;
+
+    // The services to run, validated. Empty set with an error message on a bad --only.
+    std::set<std::string> Services(std::string& error) const;
+    std::uint16_t PortOf(const std::string& service) const;
+};
+
+void AddJwtFlags(CLI::App& command, JwtConfig& config);
+void AddServeFlags(CLI::App& command, ServeConfig& config);
+
+}  // namespace dictra::app

@@ -1,0 +1,148 @@
+#include "core/log.hpp"
+
+#include <spdlog/async.h>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+
+namespace dictra::log {
+namespace {
+
+std::shared_ptr<spdlog::logger>& Logger() {
+    static std::shared_ptr<spdlog::logger> logger;
+    return logger;
+}
+
+void AppendTimestamp(std::string& out) {
+    const auto now = std::chrono::system_clock::now();
+    const std::time_t seconds = std::chrono::system_clock::to_time_t(now);
+    const auto millis =
+        std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+    std::tm utc{};
+    gmtime_r(&seconds, &utc);
+    char buffer[64];
+    std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900,
+                  utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, static_cast<int>(millis));
+    out += buffer;
+}
+
+std::string_view LevelName(Level level) {
+    switch (level) {
+        case Level::kDebug: return "debug";
+        case Level::kInfo: return "info";
+        case Level::kWarn: return "warn";
+        case Level::kError: return "error";
+    }
+    return "info";
+}
+
+}  // namespace
+
+void Init() {
+    if (Logger()) return;
+    spdlog::init_thread_pool(64 * 1024, 1);
+    auto sink = std::make_shared<spdlog::sinks::stdout_sink_mt>();
+    // Overflow drops the oldest line rather than stalling requests behind a slow terminal.
+    auto logger = std::make_shared<spdlog::async_logger>("dictra", sink, spdlog::thread_pool(),
+                                                         spdlog::async_overflow_policy::overrun_oldest);
+    logger->set_pattern("%v");
+    logger->set_level(spdlog::level::trace);
+    logger->flush_on(spdlog::level::err);
+    spdlog::flush_every(std::chrono::seconds(1));
+    spdlog::register_logger(logger);
+    Logger() = logger;
+}
+
+void Flush() {
+    if (Logger()) Logger()->flush();
+    std::fflush(stdout);
+}
+
+void Shutdown() {
+    Flush();
+    if (Logger()) {
+        Logger().reset();
+        spdlog::shutdown();
+    }
+}
+
+void AppendJsonString(std::string& out, std::string_view value) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    out += '"';
+    for (char c : value) {
+        const auto byte = static_cast<unsigned char>(c);
+        switch (c) {
+            case '"': out += "\\\""; break;
+            case '\\': out += "\\\\"; break;
+            case '\n': out += "\\n"; break;
+            case '\r': out += "\\r"; break;
+            case '\t': out += "\\t"; break;
+            default:
+                if (byte < 0x20 || byte == 0x7f) {
+                    out += "\\u00";
+                    out += kHex[byte >> 4];
+                    out += kHex[byte & 0xF];
+                } else {
+                    out += c;
+                }
+        }
+    }
+    out += '"';
+}
+
+Line::Line(Level level, std::string_view event) {
+    text_.reserve(256);
+    text_ += "{\"ts\":\"";
+    AppendTimestamp(text_);
+    text_ += "\",\"level\":\"";
+    text_ += LevelName(level);
+    text_ += "\",\"event\":";
+    AppendJsonString(text_, event);
+}
+
+Line::~Line() {
+    text_ += '}';
+    if (auto& logger = Logger()) {
+        logger->info(text_);
+    } else {
+        text_ += '\n';
+        std::fwrite(text_.data(), 1, text_.size(), stdout);
+    }
+}
+
+void Line::Key(std::string_view key) {
+    text_ += ',';
+    AppendJsonString(text_, key);
+    text_ += ':';
+}
+
+Line& Line::Str(std::string_view key, std::string_view value) {
+    Key(key);
+    AppendJsonString(text_, value);
+    return *this;
+}
+
+Line& Line::Int(std::string_view key, std::int64_t value) {
+    Key(key);
+    text_ += std::to_string(value);
+    return *this;
+}
+
+Line& Line::Num(std::string_view key, double value) {
+    Key(key);
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%.6g", value);
+    text_ += buffer;
+    return *this;
+}
+
+Line& Line::Bool(std::string_view key, bool value) {
+    Key(key);
+    text_ += value ? "true" : "false";
+    return *this;
+}
+
+}  // namespace dictra::log

@@ -1,0 +1,18 @@
+// Settlement over HTTP: the paths, JSON shapes and error body of
+// spec/settlement-service-api.txt. Errors are {"error":{"code":"...","message":"..."}}.
+#pragma once
+
+#include <string_view>
+
+#include "core/http/router.hpp"
+#include "settlement/service.hpp"
+
+namespace dictra::settlement {
+
+// REQUIRES: `service` outlives the router.
+void AddRoutes(http::Router& router, SettlementService& service);
+
+// The document's error body for any failure, including the server's own (404, 405, 413, 401).
+http::Response RenderError(http::Status status, const Error& error, std::string_view request_id);
+
+}  // namespace dictra::settlement
