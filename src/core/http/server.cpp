@@ -119,6 +119,19 @@ Response Dispatcher::Error(Status status, const dictra::Error& error, std::strin
 Dispatcher::Prepared Dispatcher::Prepare(Request& request) const {
     Prepared prepared;
     Router::Match match = router_.Find(request.method, request.path, request.path_params);
+    const bool needs_caller = match.route != nullptr ? !match.route->options.is_public
+                                                     : request.path.starts_with("/api/");
+    if (needs_caller && hooks_.authenticate) {
+        // Unknown API paths authenticate first too: an anonymous caller learns nothing about
+        // which routes exist.
+        Result<std::shared_ptr<const auth::Principal>> principal = hooks_.authenticate(request);
+        if (!principal.ok()) {
+            prepared.early = Error(Status::kUnauthorized, principal.error(), request.request_id);
+            prepared.early->headers.Set("WWW-Authenticate", "Bearer");
+            return prepared;
+        }
+        request.principal = std::move(principal).value();
+    }
     if (match.route == nullptr) {
         if (!match.path_known) {
             prepared.early = Error(Status::kNotFound, Error::NotFound("no route for " + request.path),
@@ -136,15 +149,6 @@ Dispatcher::Prepared Dispatcher::Prepare(Request& request) const {
             prepared.early->headers.Set("Allow", match.allow);
         }
         return prepared;
-    }
-    if (!match.route->options.is_public && hooks_.authenticate) {
-        Result<std::shared_ptr<const auth::Principal>> principal = hooks_.authenticate(request);
-        if (!principal.ok()) {
-            prepared.early = Error(Status::kUnauthorized, principal.error(), request.request_id);
-            prepared.early->headers.Set("WWW-Authenticate", "Bearer");
-            return prepared;
-        }
-        request.principal = std::move(principal).value();
     }
     prepared.route = match.route;
     return prepared;

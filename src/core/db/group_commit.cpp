@@ -1,0 +1,170 @@
+#include "core/db/group_commit.hpp"
+
+#include <chrono>
+#include <exception>
+#include <utility>
+
+#include "core/check.hpp"
+
+namespace dictra::db::internal {
+
+GroupCommitWriter::GroupCommitWriter(std::unique_ptr<WriterSession> session,
+                                     GroupCommitOptions options)
+    : session_(std::move(session)), options_(options) {
+    DICTRA_CHECK(session_ != nullptr);
+    DICTRA_CHECK(options_.batch_max >= 1);
+    thread_ = std::thread([this] { Run(); });
+}
+
+GroupCommitWriter::~GroupCommitWriter() {
+    Close();
+}
+
+Status GroupCommitWriter::Submit(const Database::WriteFunction& fn) {
+    // A write function that calls Write() would wait for a group that cannot commit until it
+    // returns.
+    DICTRA_CHECK(std::this_thread::get_id() != writer_thread_id_.load(std::memory_order_relaxed));
+    Request request;
+    request.fn = &fn;
+    {
+        std::lock_guard lock(mutex_);
+        if (closing_) return Error::Unavailable("database is closed");
+        if (queue_.size() >= options_.queue_max) {
+            return Error::ResourceExhausted("write queue is full (" +
+                                            std::to_string(options_.queue_max) +
+                                            " requests waiting)");
+        }
+        request.seq = next_seq_++;
+        queue_.push_back(&request);
+    }
+    queue_not_empty_.notify_one();
+    std::uint64_t completed = completed_seq_.load(std::memory_order_acquire);
+    while (completed < request.seq) {
+        completed_seq_.wait(completed, std::memory_order_acquire);
+        completed = completed_seq_.load(std::memory_order_acquire);
+    }
+    return std::move(request.result);
+}
+
+void GroupCommitWriter::Close() {
+    std::call_once(close_once_, [this] {
+        {
+            std::lock_guard lock(mutex_);
+            closing_ = true;
+        }
+        queue_not_empty_.notify_one();
+        if (thread_.joinable()) thread_.join();
+    });
+}
+
+bool GroupCommitWriter::TakeQueued(std::size_t count_max, std::deque<Request*>& into) {
+    std::lock_guard lock(mutex_);
+    if (queue_.empty()) return false;
+    std::size_t taken = 0;
+    while (taken < count_max && !queue_.empty()) {
+        into.push_back(queue_.front());
+        queue_.pop_front();
+        ++taken;
+    }
+    return true;
+}
+
+void GroupCommitWriter::Run() {
+    writer_thread_id_.store(std::this_thread::get_id(), std::memory_order_relaxed);
+    std::deque<Request*> batch;
+    for (;;) {
+        {
+            std::unique_lock lock(mutex_);
+            queue_not_empty_.wait(lock, [this] { return closing_ || !queue_.empty(); });
+            // Closing still drains: every request accepted before Close() gets its commit.
+            if (queue_.empty()) break;
+        }
+        batch.clear();
+        TakeQueued(options_.batch_max, batch);
+        RunGroup(batch);
+    }
+    session_->Close();
+}
+
+void GroupCommitWriter::RunGroup(std::deque<Request*>& batch) {
+    Status begin = session_->Begin();
+    if (!begin.ok()) {
+        for (Request* request : batch) request->result = begin;
+        Complete(batch);
+        return;
+    }
+    const auto group_started = std::chrono::steady_clock::now();
+    const auto wait_max = std::chrono::microseconds(options_.wait_max_us);
+    std::deque<Request*> done;
+    bool transaction_broken = false;
+    Status broken_status;
+    while (!batch.empty()) {
+        Request* request = batch.front();
+        batch.pop_front();
+        done.push_back(request);
+        if (transaction_broken) {
+            request->result = broken_status;
+        } else {
+            request->result = RunOne(*request, transaction_broken);
+            if (transaction_broken) {
+                broken_status =
+                    Error::Unavailable("write group aborted: " + request->result.error().message);
+                // The neighbours that already ran lost their changes with the transaction.
+                for (Request* earlier : done) {
+                    if (earlier != request && earlier->result.ok()) earlier->result = broken_status;
+                }
+            }
+        }
+        if (batch.empty() && !transaction_broken && done.size() < options_.batch_max &&
+            std::chrono::steady_clock::now() - group_started < wait_max) {
+            TakeQueued(options_.batch_max - done.size(), batch);
+        }
+    }
+    if (transaction_broken) {
+        session_->Rollback();
+    } else {
+        Status commit = session_->Commit();
+        if (commit.ok()) {
+            groups_committed_.fetch_add(1, std::memory_order_relaxed);
+        } else {
+            session_->Rollback();
+            for (Request* request : done) {
+                if (request->result.ok()) request->result = commit;
+            }
+        }
+    }
+    Complete(done);
+}
+
+Status GroupCommitWriter::RunOne(Request& request, bool& transaction_broken) {
+    Status savepoint = session_->Savepoint();
+    if (!savepoint.ok()) {
+        transaction_broken = true;
+        return savepoint;
+    }
+    Status result;
+    try {
+        result = (*request.fn)(session_->transaction());
+    } catch (const std::exception& exception) {
+        result = Error::Internal(std::string("write function threw: ") + exception.what());
+    } catch (...) {
+        result = Error::Internal("write function threw a non-standard exception");
+    }
+    Status end = result.ok() ? session_->ReleaseSavepoint() : session_->RollbackToSavepoint();
+    if (!end.ok()) {
+        transaction_broken = true;
+        return end;
+    }
+    return result;
+}
+
+void GroupCommitWriter::Complete(std::deque<Request*>& done) {
+    if (done.empty()) return;
+    // Requests are taken in queue order, so the group's last sequence number covers all of it.
+    const std::uint64_t last_seq = done.back()->seq;
+    done.clear();  // the callers own the requests from here on
+    completed_seq_.store(last_seq, std::memory_order_release);
+    completed_seq_.notify_all();
+}
+
+}  // namespace dictra::db::internal

@@ -1,0 +1,100 @@
+// The group-commit writer shared by both backends (internal to dictra_db).
+//
+// One thread owns the write connection. Callers queue a request and block; the writer takes what
+// is queued (up to write_batch_max), opens one transaction, runs each request in its own savepoint,
+// keeps taking requests that arrive meanwhile (until the batch is full, the queue is empty, or
+// write_wait_max_us has passed), commits once and then wakes every caller of the group.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "core/db/database.hpp"
+
+namespace dictra::db::internal {
+
+// What the writer needs from a backend's write connection. Used only from the writer thread.
+class WriterSession {
+ public:
+    virtual ~WriterSession() = default;
+    // Starts the group transaction (SQLite: BEGIN IMMEDIATE, so a lock conflict shows up here).
+    virtual Status Begin() = 0;
+    virtual Status Savepoint() = 0;
+    virtual Status ReleaseSavepoint() = 0;
+    // Undoes the changes since Savepoint() and releases it.
+    virtual Status RollbackToSavepoint() = 0;
+    // Durable when it returns ok.
+    virtual Status Commit() = 0;
+    // Best effort; after it the session is outside any transaction.
+    virtual void Rollback() = 0;
+    virtual Transaction& transaction() = 0;
+    // Called once on the writer thread when the writer stops.
+    virtual void Close() = 0;
+};
+
+struct GroupCommitOptions {
+    std::size_t batch_max = 512;
+    std::int64_t wait_max_us = 2'000;
+    std::size_t queue_max = 100'000;
+};
+
+class GroupCommitWriter {
+ public:
+    GroupCommitWriter(std::unique_ptr<WriterSession> session, GroupCommitOptions options);
+    ~GroupCommitWriter();
+    GroupCommitWriter(const GroupCommitWriter&) = delete;
+    GroupCommitWriter& operator=(const GroupCommitWriter&) = delete;
+
+    // Blocks until `fn` ran and its group committed; see Database::Write.
+    Status Submit(const Database::WriteFunction& fn);
+
+    // Drains the queue, stops the writer thread and closes the session. Idempotent.
+    void Close();
+
+    // Groups committed so far (tests and metrics).
+    std::uint64_t groups_committed() const {
+        return groups_committed_.load(std::memory_order_relaxed);
+    }
+
+ private:
+    // Lives on the caller's stack until completed_seq_ reaches `seq`; the writer never touches it
+    // after publishing that, so the caller may return at once.
+    struct Request {
+        const Database::WriteFunction* fn = nullptr;
+        std::uint64_t seq = 0;
+        Status result;
+    };
+
+    void Run();
+    // Takes up to `count_max` queued requests; false when none are queued.
+    bool TakeQueued(std::size_t count_max, std::deque<Request*>& into);
+    void RunGroup(std::deque<Request*>& batch);
+    Status RunOne(Request& request, bool& transaction_broken);
+    void Complete(std::deque<Request*>& done);
+
+    std::unique_ptr<WriterSession> session_;
+    const GroupCommitOptions options_;
+
+    std::mutex mutex_;
+    std::condition_variable queue_not_empty_;
+    std::deque<Request*> queue_;  // guarded by mutex_
+    std::uint64_t next_seq_ = 1;  // guarded by mutex_
+    bool closing_ = false;        // guarded by mutex_
+
+    // Highest sequence number whose request is complete; callers wait on it.
+    std::atomic<std::uint64_t> completed_seq_{0};
+    std::atomic<std::uint64_t> groups_committed_{0};
+
+    std::once_flag close_once_;
+    std::thread thread_;
+    std::atomic<std::thread::id> writer_thread_id_{};
+};
+
+}  // namespace dictra::db::internal

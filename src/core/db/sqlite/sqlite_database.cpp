@@ -1,0 +1,438 @@
+// SQLite backend: one writer connection owned by the group-commit writer thread, a pool of reader
+// connections. WAL mode lets readers run while a write group is open and keeps a commit to one
+// fsync of the log (synchronous=FULL makes that fsync happen before COMMIT returns).
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <exception>
+#include <filesystem>
+#include <list>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "core/check.hpp"
+#include "core/db/backends.hpp"
+#include "core/db/group_commit.hpp"
+
+namespace dictra::db::internal {
+namespace {
+
+constexpr std::size_t kSqlShownMax = 200;
+
+std::string Shorten(std::string_view sql) {
+    if (sql.size() <= kSqlShownMax) return std::string(sql);
+    return std::string(sql.substr(0, kSqlShownMax)) + "...";
+}
+
+Error ErrorFromSqlite(sqlite3* db, int rc, std::string_view context) {
+    const char* message = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    std::string text = std::string(message) + " (sqlite " + std::to_string(rc) + ")";
+    if (!context.empty()) text += " in: " + Shorten(context);
+    switch (rc & 0xff) {
+        case SQLITE_BUSY:
+        case SQLITE_LOCKED:
+        case SQLITE_CANTOPEN:
+        case SQLITE_IOERR:
+        case SQLITE_FULL:
+        case SQLITE_PROTOCOL: return Error::Unavailable(std::move(text));
+        case SQLITE_CONSTRAINT:
+            if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
+                return Error::AlreadyExists(std::move(text));
+            }
+            return Error::Internal(std::move(text));
+        default: return Error::Internal(std::move(text));
+    }
+}
+
+// One sqlite3 handle and its prepared statements. Used by one thread at a time.
+class SqliteConnection final : public Transaction {
+ public:
+    SqliteConnection(sqlite3* db, const DatabaseOptions& options)
+        : db_(db),
+          statement_cache_max_(options.statement_cache_max),
+          query_rows_max_(options.query_rows_max) {}
+
+    ~SqliteConnection() override {
+        ClearStatementCache();
+        sqlite3_close_v2(db_);
+    }
+
+    static Result<std::unique_ptr<SqliteConnection>> Open(const std::string& uri, bool read_only,
+                                                          const DatabaseOptions& options) {
+        sqlite3* db = nullptr;
+        // NOMUTEX: each connection is used by one thread at a time, so SQLite's own mutex is waste.
+        const int flags =
+            SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX;
+        const int rc = sqlite3_open_v2(uri.c_str(), &db, flags, nullptr);
+        if (rc != SQLITE_OK) {
+            Error error = ErrorFromSqlite(db, rc, "open " + uri);
+            sqlite3_close_v2(db);
+            return error;
+        }
+        auto connection = std::make_unique<SqliteConnection>(db, options);
+        sqlite3_extended_result_codes(db, 1);
+        sqlite3_busy_timeout(db, static_cast<int>(options.busy_timeout_ms));
+        DICTRA_RETURN_IF_ERROR(connection->ExecuteScript("PRAGMA foreign_keys = ON"));
+        if (read_only) DICTRA_RETURN_IF_ERROR(connection->ExecuteScript("PRAGMA query_only = ON"));
+        return connection;
+    }
+
+    Dialect dialect() const override { return Dialect::kSqlite; }
+
+    Status ExecuteScript(std::string_view sql) override {
+        std::string owned(sql);  // sqlite3_exec needs a terminating NUL
+        char* message = nullptr;
+        const int rc = sqlite3_exec(db_, owned.c_str(), nullptr, nullptr, &message);
+        sqlite3_free(message);
+        if (rc != SQLITE_OK) return ErrorFromSqlite(db_, rc, sql);
+        return Ok();
+    }
+
+    sqlite3* handle() { return db_; }
+
+ protected:
+    Result<std::vector<Row>> DoQuery(std::string_view sql, std::span<const Value> params) override {
+        DICTRA_ASSIGN_OR_RETURN(sqlite3_stmt * statement, PrepareAndBind(sql, params));
+        std::vector<Row> rows;
+        std::shared_ptr<std::vector<std::string>> column_names;
+        const int column_count = sqlite3_column_count(statement);
+        for (;;) {
+            const int rc = sqlite3_step(statement);
+            if (rc == SQLITE_DONE) break;
+            if (rc != SQLITE_ROW) return Fail(statement, ErrorFromSqlite(db_, rc, sql));
+            if (rows.size() >= query_rows_max_) {
+                return Fail(statement, Error::ResourceExhausted("query returned more than " +
+                                                                std::to_string(query_rows_max_) +
+                                                                " rows: " + Shorten(sql)));
+            }
+            if (column_names == nullptr) {
+                column_names = std::make_shared<std::vector<std::string>>();
+                column_names->reserve(static_cast<std::size_t>(column_count));
+                for (int column_idx = 0; column_idx < column_count; ++column_idx) {
+                    column_names->emplace_back(sqlite3_column_name(statement, column_idx));
+                }
+            }
+            std::vector<Value> values;
+            values.reserve(static_cast<std::size_t>(column_count));
+            for (int column_idx = 0; column_idx < column_count; ++column_idx) {
+                values.push_back(ReadColumn(statement, column_idx));
+            }
+            rows.emplace_back(column_names, std::move(values));
+        }
+        Status finished = Finish(statement, Ok());
+        if (!finished.ok()) return std::move(finished).error();
+        return rows;
+    }
+
+    Result<std::int64_t> DoExecute(std::string_view sql, std::span<const Value> params) override {
+        DICTRA_ASSIGN_OR_RETURN(sqlite3_stmt * statement, PrepareAndBind(sql, params));
+        int rc;
+        // A statement with RETURNING yields rows; run it to the end so it takes full effect.
+        while ((rc = sqlite3_step(statement)) == SQLITE_ROW) {
+        }
+        if (rc != SQLITE_DONE) return Fail(statement, ErrorFromSqlite(db_, rc, sql));
+        const std::int64_t changes = sqlite3_changes64(db_);
+        DICTRA_RETURN_IF_ERROR(Finish(statement, Ok()));
+        return changes;
+    }
+
+ private:
+    static Value ReadColumn(sqlite3_stmt* statement, int column_idx) {
+        switch (sqlite3_column_type(statement, column_idx)) {
+            case SQLITE_INTEGER: return std::int64_t{sqlite3_column_int64(statement, column_idx)};
+            case SQLITE_BLOB: {
+                const auto* bytes =
+                    static_cast<const std::uint8_t*>(sqlite3_column_blob(statement, column_idx));
+                const int size = sqlite3_column_bytes(statement, column_idx);
+                if (bytes == nullptr || size == 0) return Blob{};
+                return Blob(bytes, bytes + size);
+            }
+            case SQLITE_NULL: return Null{};
+            default: {  // TEXT, and FLOAT as its decimal text (no floating point in this API)
+                const auto* text =
+                    reinterpret_cast<const char*>(sqlite3_column_text(statement, column_idx));
+                const int size = sqlite3_column_bytes(statement, column_idx);
+                if (text == nullptr) return std::string();
+                return std::string(text, static_cast<std::size_t>(size));
+            }
+        }
+    }
+
+    // Resets the statement for its next use and passes `error` through.
+    Error Fail(sqlite3_stmt* statement, Error error) {
+        sqlite3_reset(statement);
+        sqlite3_clear_bindings(statement);
+        return error;
+    }
+
+    // Resets the statement for its next use and passes `status` through.
+    Status Finish(sqlite3_stmt* statement, Status status) {
+        sqlite3_reset(statement);
+        sqlite3_clear_bindings(statement);
+        return status;
+    }
+
+    Result<sqlite3_stmt*> PrepareAndBind(std::string_view sql, std::span<const Value> params) {
+        DICTRA_ASSIGN_OR_RETURN(sqlite3_stmt * statement, Prepare(sql));
+        const int expected = sqlite3_bind_parameter_count(statement);
+        if (static_cast<std::size_t>(expected) != params.size()) {
+            return Error::InvalidArgument("statement has " + std::to_string(expected) +
+                                          " placeholders but " + std::to_string(params.size()) +
+                                          " parameters were given: " + Shorten(sql));
+        }
+        for (std::size_t param_idx = 0; param_idx < params.size(); ++param_idx) {
+            const int position = static_cast<int>(param_idx + 1);
+            const Value& value = params[param_idx];
+            int rc = SQLITE_OK;
+            switch (value.index()) {
+                case 0: rc = sqlite3_bind_null(statement, position); break;
+                case 1:
+                    rc = sqlite3_bind_int64(statement, position, std::get<std::int64_t>(value));
+                    break;
+                case 2: {
+                    const std::string& text = std::get<std::string>(value);
+                    rc = sqlite3_bind_text64(statement, position, text.data(), text.size(),
+                                             SQLITE_STATIC, SQLITE_UTF8);
+                    break;
+                }
+                default: {
+                    const Blob& blob = std::get<Blob>(value);
+                    // A null pointer would bind NULL, so an empty blob needs zeroblob to stay a
+                    // blob.
+                    rc = blob.empty() ? sqlite3_bind_zeroblob(statement, position, 0)
+                                      : sqlite3_bind_blob64(statement, position, blob.data(),
+                                                            blob.size(), SQLITE_STATIC);
+                    break;
+                }
+            }
+            if (rc != SQLITE_OK) return Fail(statement, ErrorFromSqlite(db_, rc, sql));
+        }
+        return statement;
+    }
+
+    Result<sqlite3_stmt*> Prepare(std::string_view sql) {
+        std::string key(sql);
+        if (auto found = statements_.find(key); found != statements_.end()) return found->second;
+        // Simple and good enough: the working set of SQL texts is small and fixed per build, so
+        // overflowing the cache means something is building SQL dynamically; start over.
+        if (statements_.size() >= statement_cache_max_) ClearStatementCache();
+        sqlite3_stmt* statement = nullptr;
+        const char* tail = nullptr;
+        const int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
+                                          SQLITE_PREPARE_PERSISTENT, &statement, &tail);
+        if (rc != SQLITE_OK) return ErrorFromSqlite(db_, rc, sql);
+        if (statement == nullptr) return Error::InvalidArgument("empty SQL statement");
+        const std::string_view rest(tail, static_cast<std::size_t>(sql.data() + sql.size() - tail));
+        if (rest.find_first_not_of(" \t\r\n;") != std::string_view::npos) {
+            sqlite3_finalize(statement);
+            return Error::InvalidArgument(
+                "one statement per call (use ExecuteScript for several): " + Shorten(sql));
+        }
+        statements_.emplace(std::move(key), statement);
+        return statement;
+    }
+
+    void ClearStatementCache() {
+        for (auto& [sql, statement] : statements_) sqlite3_finalize(statement);
+        statements_.clear();
+    }
+
+    sqlite3* db_;
+    const std::size_t statement_cache_max_;
+    const std::size_t query_rows_max_;
+    std::unordered_map<std::string, sqlite3_stmt*> statements_;
+};
+
+class SqliteWriterSession final : public WriterSession {
+ public:
+    explicit SqliteWriterSession(std::unique_ptr<SqliteConnection> connection)
+        : connection_(std::move(connection)) {}
+
+    Status Begin() override { return Run("BEGIN IMMEDIATE"); }
+    Status Savepoint() override { return Run("SAVEPOINT dictra_write"); }
+    Status ReleaseSavepoint() override { return Run("RELEASE dictra_write"); }
+    Status RollbackToSavepoint() override {
+        DICTRA_RETURN_IF_ERROR(Run("ROLLBACK TO dictra_write"));
+        return Run("RELEASE dictra_write");
+    }
+    Status Commit() override { return Run("COMMIT"); }
+    void Rollback() override {
+        if (sqlite3_get_autocommit(connection_->handle()) == 0) static_cast<void>(Run("ROLLBACK"));
+    }
+    Transaction& transaction() override { return *connection_; }
+    void Close() override { connection_.reset(); }
+
+ private:
+    Status Run(std::string_view sql) {
+        DICTRA_RETURN_IF_ERROR(connection_->Execute(sql));
+        return Ok();
+    }
+
+    std::unique_ptr<SqliteConnection> connection_;
+};
+
+std::filesystem::path ScratchPath() {
+    // "Memory" databases are scratch files that are deleted on Close(): SQLite's own in-memory
+    // databases (memdb, shared cache) lock readers out while a write is open, which would make
+    // tests exercise a different concurrency model than production. No fsync is paid for them.
+    static std::atomic<std::uint64_t> next_id{1};
+    return std::filesystem::temp_directory_path() /
+           ("dictra-memory-" + std::to_string(::getpid()) + "-" +
+            std::to_string(next_id.fetch_add(1)) + ".db");
+}
+
+void RemoveDatabaseFiles(const std::filesystem::path& path) {
+    std::error_code ignored;
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+        std::filesystem::remove(path.string() + suffix, ignored);
+    }
+}
+
+class SqliteDatabase final : public Database {
+ public:
+    SqliteDatabase(std::unique_ptr<GroupCommitWriter> writer,
+                   std::vector<std::unique_ptr<SqliteConnection>> readers,
+                   const DatabaseOptions& options, std::filesystem::path delete_on_close)
+        : writer_(std::move(writer)),
+          idle_readers_(std::move(readers)),
+          delete_on_close_(std::move(delete_on_close)) {
+        migration_clock_ = options.clock;
+    }
+
+    ~SqliteDatabase() override { Close(); }
+
+    Status Ping() override {
+        return Read([](Connection& connection) -> Status {
+            DICTRA_RETURN_IF_ERROR(connection.Query("SELECT 1"));
+            return Ok();
+        });
+    }
+
+    void Close() override {
+        writer_->Close();
+        std::unique_lock lock(mutex_);
+        closed_ = true;
+        reader_returned_.wait(lock, [this] { return readers_in_use_ == 0; });
+        idle_readers_.clear();
+        if (!delete_on_close_.empty()) RemoveDatabaseFiles(delete_on_close_);
+    }
+
+    Dialect dialect() const override { return Dialect::kSqlite; }
+
+ protected:
+    Status WriteErased(const WriteFunction& fn) override { return writer_->Submit(fn); }
+
+    Status ReadErased(const ReadFunction& fn) override {
+        std::unique_ptr<SqliteConnection> connection;
+        {
+            std::unique_lock lock(mutex_);
+            reader_returned_.wait(lock, [this] { return closed_ || !idle_readers_.empty(); });
+            if (closed_) return Error::Unavailable("database is closed");
+            connection = std::move(idle_readers_.back());
+            idle_readers_.pop_back();
+            ++readers_in_use_;
+        }
+        Status result = RunRead(*connection, fn);
+        {
+            std::lock_guard lock(mutex_);
+            idle_readers_.push_back(std::move(connection));
+            --readers_in_use_;
+        }
+        reader_returned_.notify_all();
+        return result;
+    }
+
+ private:
+    static Status RunRead(SqliteConnection& connection, const ReadFunction& fn) {
+        // One read transaction so that every query of `fn` sees the same snapshot.
+        DICTRA_RETURN_IF_ERROR(connection.Execute("BEGIN"));
+        Status result;
+        try {
+            result = fn(connection);
+        } catch (const std::exception& exception) {
+            result = Error::Internal(std::string("read function threw: ") + exception.what());
+        } catch (...) {
+            result = Error::Internal("read function threw a non-standard exception");
+        }
+        // A read transaction has nothing to keep; ending it can only fail if it is already gone.
+        static_cast<void>(connection.Execute("ROLLBACK"));
+        return result;
+    }
+
+    std::unique_ptr<GroupCommitWriter> writer_;
+    std::mutex mutex_;
+    std::condition_variable reader_returned_;
+    std::vector<std::unique_ptr<SqliteConnection>> idle_readers_;  // guarded by mutex_
+    std::size_t readers_in_use_ = 0;                               // guarded by mutex_
+    bool closed_ = false;                                          // guarded by mutex_
+    const std::filesystem::path delete_on_close_;                  // empty for real files
+};
+
+std::string FileUri(const std::filesystem::path& path) {
+    // Percent-encode what a URI path cannot hold verbatim.
+    std::string uri = "file:";
+    for (char c : std::filesystem::absolute(path).string()) {
+        if (c == '%' || c == '?' || c == '#') {
+            static constexpr char kHex[] = "0123456789ABCDEF";
+            uri += '%';
+            uri += kHex[static_cast<unsigned char>(c) >> 4];
+            uri += kHex[static_cast<unsigned char>(c) & 0xf];
+        } else {
+            uri += c;
+        }
+    }
+    return uri;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Database>> OpenSqlite(std::string_view path,
+                                             const DatabaseOptions& options) {
+    if (options.read_connections == 0)
+        return Error::InvalidArgument("read_connections must be at least 1");
+    const bool memory = path == ":memory:";
+    const std::filesystem::path file = memory ? ScratchPath() : std::filesystem::path(path);
+    if (memory) RemoveDatabaseFiles(file);
+    {
+        std::error_code error;
+        if (file.has_parent_path()) {
+            std::filesystem::create_directories(file.parent_path(), error);
+            if (error) {
+                return Error::Unavailable("cannot create directory " + file.parent_path().string() +
+                                          ": " + error.message());
+            }
+        }
+    }
+    const std::string uri = FileUri(file);
+    DICTRA_ASSIGN_OR_RETURN(std::unique_ptr<SqliteConnection> writer,
+                            SqliteConnection::Open(uri, false, options));
+    // WAL: readers never block the writer and a commit appends to one log file.
+    DICTRA_ASSIGN_OR_RETURN(std::vector<Row> mode, writer->Query("PRAGMA journal_mode = WAL"));
+    if (mode.empty() || mode[0].GetText(0) != "wal") {
+        return Error::Unavailable("cannot switch " + std::string(path) + " to WAL mode");
+    }
+    // FULL: the WAL is fsynced at every COMMIT, so a committed group survives power loss.
+    // A scratch database dies with the process anyway, so it skips the fsync.
+    DICTRA_RETURN_IF_ERROR(
+        writer->ExecuteScript(memory ? "PRAGMA synchronous = OFF" : "PRAGMA synchronous = FULL"));
+    std::vector<std::unique_ptr<SqliteConnection>> readers;
+    for (std::size_t reader_idx = 0; reader_idx < options.read_connections; ++reader_idx) {
+        DICTRA_ASSIGN_OR_RETURN(std::unique_ptr<SqliteConnection> reader,
+                                SqliteConnection::Open(uri, true, options));
+        readers.push_back(std::move(reader));
+    }
+    auto writer_session = std::make_unique<SqliteWriterSession>(std::move(writer));
+    auto group_writer = std::make_unique<GroupCommitWriter>(
+        std::move(writer_session), GroupCommitOptions{.batch_max = options.write_batch_max,
+                                                      .wait_max_us = options.write_wait_max_us,
+                                                      .queue_max = options.write_queue_max});
+    return std::unique_ptr<Database>(
+        std::make_unique<SqliteDatabase>(std::move(group_writer), std::move(readers), options,
+                                         memory ? file : std::filesystem::path()));
+}
+
+}  // namespace dictra::db::internal
