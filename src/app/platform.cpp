@@ -6,6 +6,7 @@
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <openssl/rand.h>
@@ -237,6 +238,18 @@ Result<std::unique_ptr<Platform>> Platform::Create(const ServeConfig& config) {
         build("bacen", std::move(router), bacen::RenderError);
     }
     return std::unique_ptr<Platform>(new Platform(std::move(impl)));
+}
+
+std::vector<std::string> Platform::Routes(const std::string& service) const {
+    std::vector<std::string> routes;
+    for (const RunningService& running : impl_->running) {
+        if (running.name != service) continue;
+        for (const http::Route& route : running.server->router().routes()) {
+            routes.push_back(std::string(http::ToString(route.method)) + " " + route.pattern);
+        }
+    }
+    std::sort(routes.begin(), routes.end());
+    return routes;
 }
 
 Status Platform::Start() {

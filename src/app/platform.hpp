@@ -7,6 +7,8 @@
 #pragma once
 
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "app/config.hpp"
 #include "core/result.hpp"
@@ -20,6 +22,10 @@ class Platform {
 
     Status Start();
     void Shutdown();
+
+    // "GET /health", "POST /api/v1/payments", ... as registered for `service` (empty if it does
+    // not run here). For the check that the OpenAPI documents match the routers.
+    std::vector<std::string> Routes(const std::string& service) const;
 
     struct Impl;
 

@@ -289,6 +289,8 @@ Result<std::uint16_t> Server::Listen() {
 
 std::uint16_t Server::port() const { return impl_->bound_port; }
 
+const Router& Server::router() const { return impl_->dispatcher.router(); }
+
 std::size_t Server::active_connections() const {
     std::lock_guard lock(impl_->mutex);
     return impl_->connections.size();

@@ -132,6 +132,7 @@ class Server {
 
     std::uint16_t port() const;
     std::size_t active_connections() const;
+    const Router& router() const;
 
     struct Impl;
 
