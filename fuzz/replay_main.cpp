@@ -18,7 +18,8 @@ int main(int argc, char** argv) {
         auto run = [&](const std::filesystem::path& path) {
             std::ifstream file(path, std::ios::binary);
             std::string bytes((std::istreambuf_iterator<char>(file)), {});
-            LLVMFuzzerTestOneInput(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size());
+            LLVMFuzzerTestOneInput(reinterpret_cast<const std::uint8_t*>(bytes.data()),
+                                   bytes.size());
             ++inputs;
         };
         if (std::filesystem::is_directory(root)) {

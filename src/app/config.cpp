@@ -20,7 +20,8 @@ std::set<std::string> ServeConfig::Services(std::string& error) const {
         bool known = false;
         for (const char* service : kServices) known = known || name == service;
         if (!known) {
-            error = "unknown service '" + name + "' in --only (expected settlement, spi, dict, bacen)";
+            error =
+                "unknown service '" + name + "' in --only (expected settlement, spi, dict, bacen)";
             return {};
         }
         chosen.insert(name);
@@ -39,21 +40,27 @@ std::uint16_t ServeConfig::PortOf(const std::string& service) const {
 void AddJwtFlags(CLI::App& command, JwtConfig& config) {
     command.add_option("--jwt-secret", config.secret, "HS256 secret for bearer tokens")
         ->envname("DICTRA_JWT_SECRET");
-    command.add_option("--jwt-secret-file", config.secret_file,
-                       "HS256 secret file, created with a random secret if missing "
-                       "(used when no secret is given)")
+    command
+        .add_option("--jwt-secret-file", config.secret_file,
+                    "HS256 secret file, created with a random secret if missing "
+                    "(used when no secret is given)")
         ->envname("DICTRA_JWT_SECRET_FILE");
     command.add_option("--jwt-public-key", config.public_key, "PEM public key; pins RS256")
         ->envname("DICTRA_JWT_PUBLIC_KEY");
 }
 
 void AddServeFlags(CLI::App& command, ServeConfig& config) {
-    command.add_option("--only", config.only, "comma-separated services to run: settlement,spi,dict,bacen")
+    command
+        .add_option("--only", config.only,
+                    "comma-separated services to run: settlement,spi,dict,bacen")
         ->envname("DICTRA_ONLY");
     command.add_option("--host", config.host, "listen address")->envname("DICTRA_HOST");
-    command.add_option("--db", config.db_url, "sqlite:PATH or postgresql://...")->envname("DICTRA_DB");
-    command.add_option("--nats", config.nats_url, "NATS URL (empty: in-process bus)")->envname("DICTRA_NATS");
-    command.add_option("--settlement-port", config.settlement_port)->envname("DICTRA_SETTLEMENT_PORT");
+    command.add_option("--db", config.db_url, "sqlite:PATH or postgresql://...")
+        ->envname("DICTRA_DB");
+    command.add_option("--nats", config.nats_url, "NATS URL (empty: in-process bus)")
+        ->envname("DICTRA_NATS");
+    command.add_option("--settlement-port", config.settlement_port)
+        ->envname("DICTRA_SETTLEMENT_PORT");
     command.add_option("--spi-port", config.spi_port)->envname("DICTRA_SPI_PORT");
     command.add_option("--dict-port", config.dict_port)->envname("DICTRA_DICT_PORT");
     command.add_option("--bacen-port", config.bacen_port)->envname("DICTRA_BACEN_PORT");
@@ -62,8 +69,9 @@ void AddServeFlags(CLI::App& command, ServeConfig& config) {
     command.add_option("--worker-threads", config.worker_threads, "handler threads")
         ->envname("DICTRA_WORKER_THREADS")
         ->check(CLI::Range(1u, 1024u));
-    command.add_option("--shutdown-grace-ms", config.shutdown_grace_ms,
-                       "how long in-flight requests may finish after SIGTERM")
+    command
+        .add_option("--shutdown-grace-ms", config.shutdown_grace_ms,
+                    "how long in-flight requests may finish after SIGTERM")
         ->envname("DICTRA_SHUTDOWN_GRACE_MS");
     AddJwtFlags(command, config.jwt);
 }

@@ -16,9 +16,9 @@ namespace dictra::app {
 inline constexpr const char* kServices[] = {"settlement", "spi", "dict", "bacen"};
 
 struct JwtConfig {
-    std::string secret;                   // DICTRA_JWT_SECRET (HS256)
+    std::string secret;                                    // DICTRA_JWT_SECRET (HS256)
     std::filesystem::path secret_file = "var/jwt.secret";  // used when `secret` is empty
-    std::filesystem::path public_key;     // DICTRA_JWT_PUBLIC_KEY: PEM, pins RS256
+    std::filesystem::path public_key;                      // DICTRA_JWT_PUBLIC_KEY: PEM, pins RS256
 };
 
 struct ServeConfig {

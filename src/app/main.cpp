@@ -48,7 +48,8 @@ int Token(const dictra::app::JwtConfig& jwt, const std::string& private_key,
           const dictra::auth::TokenRequest& request) {
     dictra::SystemClock clock;
     auto minter = [&]() -> dictra::Result<dictra::auth::TokenMinter> {
-        if (!private_key.empty()) return dictra::auth::TokenMinter::ForRs256PrivateKeyFile(private_key, clock);
+        if (!private_key.empty())
+            return dictra::auth::TokenMinter::ForRs256PrivateKeyFile(private_key, clock);
         DICTRA_ASSIGN_OR_RETURN(std::string secret, dictra::app::ResolveJwtSecret(jwt));
         return dictra::auth::TokenMinter::ForHs256(secret, clock);
     }();
@@ -76,7 +77,8 @@ int main(int argc, char** argv) {
     std::int64_t ttl_seconds = 3600;
     std::string private_key;
     CLI::App* token = app.add_subcommand("token", "print a signed bearer token");
-    token->add_option("--sub", token_request.sub, "who: operator e-mail or system name")->required();
+    token->add_option("--sub", token_request.sub, "who: operator e-mail or system name")
+        ->required();
     token->add_option("--ispb", ispb, "the participant the caller acts for (8 digits)");
     token->add_option("--scope", scope_text, "space-separated scopes, e.g. \"admin\"");
     token->add_option("--ttl", ttl_seconds, "lifetime in seconds");

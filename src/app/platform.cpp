@@ -1,15 +1,15 @@
 #include "app/platform.hpp"
 
 #include <fcntl.h>
+#include <openssl/rand.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
-#include <algorithm>
 #include <fstream>
 #include <map>
-#include <openssl/rand.h>
 
 #include "app/openapi_documents.hpp"
 #include "bacen/routes.hpp"
@@ -18,8 +18,8 @@
 #include "core/bus/in_process_bus.hpp"
 #include "core/db/database.hpp"
 #include "core/http/server.hpp"
-#include "core/json/json.hpp"
 #include "core/jobs/scheduler.hpp"
+#include "core/json/json.hpp"
 #include "core/log.hpp"
 #include "core/metrics.hpp"
 #include "dict/routes.hpp"
@@ -34,13 +34,17 @@ Result<std::string> ResolveJwtSecret(const JwtConfig& config) {
     if (existing) {
         std::string secret;
         std::getline(existing, secret);
-        if (secret.empty()) return Error::InvalidArgument("JWT secret file " + config.secret_file.string() + " is empty");
+        if (secret.empty())
+            return Error::InvalidArgument("JWT secret file " + config.secret_file.string() +
+                                          " is empty");
         return secret;
     }
     std::error_code ec;
-    if (config.secret_file.has_parent_path()) std::filesystem::create_directories(config.secret_file.parent_path(), ec);
+    if (config.secret_file.has_parent_path())
+        std::filesystem::create_directories(config.secret_file.parent_path(), ec);
     unsigned char random[32];
-    if (RAND_bytes(random, sizeof random) != 1) return Error::Internal("no randomness for the JWT secret");
+    if (RAND_bytes(random, sizeof random) != 1)
+        return Error::Internal("no randomness for the JWT secret");
     static constexpr char kHex[] = "0123456789abcdef";
     std::string secret;
     for (unsigned char byte : random) {
@@ -57,7 +61,8 @@ Result<std::string> ResolveJwtSecret(const JwtConfig& config) {
     const bool written = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size());
     ::fsync(fd);
     ::close(fd);
-    if (!written) return Error::Unavailable("cannot write JWT secret file " + config.secret_file.string());
+    if (!written)
+        return Error::Unavailable("cannot write JWT secret file " + config.secret_file.string());
     return secret;
 }
 
@@ -69,30 +74,35 @@ struct RunningService {
     std::unique_ptr<http::Server> server;
 };
 
-void AddCommonRoutes(http::Router& router, const std::string& service, metrics::Registry& registry) {
+void AddCommonRoutes(http::Router& router, const std::string& service,
+                     metrics::Registry& registry) {
     http::RouteOptions open{.is_public = true};
-    router.Add(http::Method::kGet, "/metrics",
-               [&registry](http::Request&) -> Result<http::Response> {
-                   return http::Text(http::Status::kOk, std::string(metrics::kTextContentType), registry.RenderText());
-               },
-               open);
+    router.Add(
+        http::Method::kGet, "/metrics",
+        [&registry](http::Request&) -> Result<http::Response> {
+            return http::Text(http::Status::kOk, std::string(metrics::kTextContentType),
+                              registry.RenderText());
+        },
+        open);
     // Who the platform thinks the caller is: lets an operator check a token against any service.
     router.Add(http::Method::kGet, "/whoami", [](http::Request& request) -> Result<http::Response> {
         const auth::Principal& principal = *request.principal;
         boost::json::object body;
         body["sub"] = principal.sub;
-        body["ispb"] = principal.ispb ? boost::json::value(*principal.ispb) : boost::json::value(nullptr);
+        body["ispb"] =
+            principal.ispb ? boost::json::value(*principal.ispb) : boost::json::value(nullptr);
         boost::json::array scopes;
         for (const std::string& scope : principal.scopes) scopes.emplace_back(scope);
         body["scopes"] = std::move(scopes);
         return http::JsonText(http::Status::kOk, json::Serialize(body));
     });
     std::string_view document = OpenApiDocument(service);
-    router.Add(http::Method::kGet, "/openapi.json",
-               [document](http::Request&) -> Result<http::Response> {
-                   return http::JsonText(http::Status::kOk, std::string(document));
-               },
-               http::RouteOptions{.is_public = true, .execution = http::Execution::kInline});
+    router.Add(
+        http::Method::kGet, "/openapi.json",
+        [document](http::Request&) -> Result<http::Response> {
+            return http::JsonText(http::Status::kOk, std::string(document));
+        },
+        http::RouteOptions{.is_public = true, .execution = http::Execution::kInline});
 }
 
 }  // namespace
@@ -121,15 +131,17 @@ struct Platform::Impl {
     std::vector<RunningService> running;
     bool shut_down = false;
 
-    http::ServerHooks HooksFor(const std::string& service,
-                               std::function<http::Response(http::Status, const Error&, std::string_view)> render) {
+    http::ServerHooks HooksFor(
+        const std::string& service,
+        std::function<http::Response(http::Status, const Error&, std::string_view)> render) {
         http::ServerHooks hooks;
         hooks.format_error = std::move(render);
-        hooks.authenticate = [this](const http::Request& request)
-            -> Result<std::shared_ptr<const auth::Principal>> {
+        hooks.authenticate =
+            [this](const http::Request& request) -> Result<std::shared_ptr<const auth::Principal>> {
             DICTRA_ASSIGN_OR_RETURN(auth::Principal principal,
                                     verifier->Verify(request.Header("Authorization").value_or("")));
-            return std::shared_ptr<const auth::Principal>(std::make_shared<auth::Principal>(std::move(principal)));
+            return std::shared_ptr<const auth::Principal>(
+                std::make_shared<auth::Principal>(std::move(principal)));
         };
         hooks.on_exchange = [this, service](const http::Exchange& exchange) {
             http_metrics->Record(exchange.service, exchange.method, exchange.route, exchange.status,
@@ -153,7 +165,9 @@ struct Platform::Impl {
 
 Platform::Platform(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
-Platform::~Platform() { Shutdown(); }
+Platform::~Platform() {
+    Shutdown();
+}
 
 Result<std::unique_ptr<Platform>> Platform::Create(const ServeConfig& config) {
     auto impl = std::make_unique<Impl>();
@@ -162,16 +176,19 @@ Result<std::unique_ptr<Platform>> Platform::Create(const ServeConfig& config) {
     impl->services = config.Services(services_error);
     if (!services_error.empty()) return Error::InvalidArgument(services_error);
     if (!config.nats_url.empty()) {
-        return Error::InvalidArgument("--nats is not supported yet: run without it to use the in-process bus");
+        return Error::InvalidArgument(
+            "--nats is not supported yet: run without it to use the in-process bus");
     }
 
     if (!config.jwt.public_key.empty()) {
-        DICTRA_ASSIGN_OR_RETURN(auth::TokenVerifier verifier,
-                                auth::TokenVerifier::ForRs256PublicKeyFile(config.jwt.public_key, impl->clock));
+        DICTRA_ASSIGN_OR_RETURN(
+            auth::TokenVerifier verifier,
+            auth::TokenVerifier::ForRs256PublicKeyFile(config.jwt.public_key, impl->clock));
         impl->verifier.emplace(std::move(verifier));
     } else {
         DICTRA_ASSIGN_OR_RETURN(std::string secret, ResolveJwtSecret(config.jwt));
-        DICTRA_ASSIGN_OR_RETURN(auth::TokenVerifier verifier, auth::TokenVerifier::ForHs256(secret, impl->clock));
+        DICTRA_ASSIGN_OR_RETURN(auth::TokenVerifier verifier,
+                                auth::TokenVerifier::ForHs256(secret, impl->clock));
         impl->verifier.emplace(std::move(verifier));
     }
 
@@ -183,25 +200,28 @@ Result<std::unique_ptr<Platform>> Platform::Create(const ServeConfig& config) {
     impl->http_metrics = std::make_unique<metrics::HttpMetrics>(impl->registry);
     impl->bus = std::make_unique<bus::InProcessBus>();
     impl->scheduler = std::make_unique<jobs::Scheduler>(database, impl->clock);
-    impl->runtime = std::make_unique<http::Runtime>(
-        http::RuntimeOptions{.io_threads = config.io_threads, .worker_threads = config.worker_threads});
+    impl->runtime = std::make_unique<http::Runtime>(http::RuntimeOptions{
+        .io_threads = config.io_threads, .worker_threads = config.worker_threads});
 
-    auto build = [&](const std::string& name, http::Router router,
-                     std::function<http::Response(http::Status, const Error&, std::string_view)> render) {
-        AddCommonRoutes(router, name, impl->registry);
-        http::ServerOptions options;
-        options.service = name;
-        options.host = config.host;
-        options.port = config.PortOf(name);
-        impl->running.push_back(RunningService{
-            name, std::make_unique<http::Server>(*impl->runtime, options, std::move(router),
-                                                 impl->HooksFor(name, std::move(render)))});
-    };
+    auto build =
+        [&](const std::string& name, http::Router router,
+            std::function<http::Response(http::Status, const Error&, std::string_view)> render) {
+            AddCommonRoutes(router, name, impl->registry);
+            http::ServerOptions options;
+            options.service = name;
+            options.host = config.host;
+            options.port = config.PortOf(name);
+            impl->running.push_back(RunningService{
+                name, std::make_unique<http::Server>(*impl->runtime, options, std::move(router),
+                                                     impl->HooksFor(name, std::move(render)))});
+        };
 
     if (impl->services.contains("settlement")) {
-        DICTRA_RETURN_IF_ERROR(database.Migrate("settlement", settlement::SettlementStore::Migrations()));
+        DICTRA_RETURN_IF_ERROR(
+            database.Migrate("settlement", settlement::SettlementStore::Migrations()));
         impl->settlement_store = std::make_unique<settlement::SettlementStore>(database);
-        impl->settlement_service = std::make_unique<settlement::SettlementService>(*impl->settlement_store, impl->clock);
+        impl->settlement_service =
+            std::make_unique<settlement::SettlementService>(*impl->settlement_store, impl->clock);
         http::Router router;
         settlement::AddRoutes(router, *impl->settlement_service);
         build("settlement", std::move(router), settlement::RenderError);
@@ -216,7 +236,8 @@ Result<std::unique_ptr<Platform>> Platform::Create(const ServeConfig& config) {
             .bacen_reachable = [raw] { return raw->bacen_service != nullptr; },
             .bus_connected = [] { return true; },
         };
-        impl->spi_service = std::make_unique<spi::SpiService>(*impl->spi_store, impl->clock, std::move(probes));
+        impl->spi_service =
+            std::make_unique<spi::SpiService>(*impl->spi_store, impl->clock, std::move(probes));
         http::Router router;
         spi::AddRoutes(router, *impl->spi_service);
         build("spi", std::move(router), spi::RenderError);
@@ -232,7 +253,8 @@ Result<std::unique_ptr<Platform>> Platform::Create(const ServeConfig& config) {
     if (impl->services.contains("bacen")) {
         DICTRA_RETURN_IF_ERROR(database.Migrate("bacen", bacen::BacenStore::Migrations()));
         impl->bacen_store = std::make_unique<bacen::BacenStore>(database);
-        impl->bacen_service = std::make_unique<bacen::BacenService>(*impl->bacen_store, impl->clock);
+        impl->bacen_service =
+            std::make_unique<bacen::BacenService>(*impl->bacen_store, impl->clock);
         http::Router router;
         bacen::AddRoutes(router, *impl->bacen_service);
         build("bacen", std::move(router), bacen::RenderError);
@@ -255,7 +277,10 @@ std::vector<std::string> Platform::Routes(const std::string& service) const {
 Status Platform::Start() {
     for (RunningService& service : impl_->running) {
         DICTRA_ASSIGN_OR_RETURN(std::uint16_t port, service.server->Listen());
-        log::Info("listening").Str("service", service.name).Int("port", port).Str("host", impl_->config.host);
+        log::Info("listening")
+            .Str("service", service.name)
+            .Int("port", port)
+            .Str("host", impl_->config.host);
     }
     log::Flush();
     impl_->runtime->Start();
@@ -273,7 +298,8 @@ void Platform::Shutdown() {
     const auto deadline = std::chrono::steady_clock::now() + grace;
     bool drained = true;
     for (RunningService& service : impl_->running) {
-        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
         drained = service.server->WaitIdle(std::max(left, std::chrono::milliseconds(0))) && drained;
     }
     impl_->scheduler->Stop();

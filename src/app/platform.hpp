@@ -16,7 +16,7 @@
 namespace dictra::app {
 
 class Platform {
-   public:
+ public:
     static Result<std::unique_ptr<Platform>> Create(const ServeConfig& config);
     ~Platform();
 
@@ -29,7 +29,7 @@ class Platform {
 
     struct Impl;
 
-   private:
+ private:
     explicit Platform(std::unique_ptr<Impl> impl);
     std::unique_ptr<Impl> impl_;
 };

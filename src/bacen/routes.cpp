@@ -6,7 +6,8 @@
 
 namespace dictra::bacen {
 
-http::Response RenderError(http::Status status, const Error& error, std::string_view /*request_id*/) {
+http::Response RenderError(http::Status status, const Error& error,
+                           std::string_view /*request_id*/) {
     boost::json::object body;
     std::string code = error.reason;
     if (code.empty()) {
@@ -18,21 +19,23 @@ http::Response RenderError(http::Status status, const Error& error, std::string_
 }
 
 void AddRoutes(http::Router& router, BacenService& service) {
-    router.Add(http::Method::kGet, "/health",
-               [](http::Request&) -> Result<http::Response> {
-                   boost::json::object body{{"status", "ok"}, {"service", kServiceName}};
-                   return http::JsonText(http::Status::kOk, json::Serialize(body));
-               },
-               http::RouteOptions{.is_public = true, .execution = http::Execution::kInline});
-    router.Add(http::Method::kGet, "/ready",
-               [&service](http::Request&) -> Result<http::Response> {
-                   const bool ok = service.CheckReadiness().database_connected;
-                   boost::json::object body{{"status", ok ? "ready" : "unavailable"},
-                                            {"database", ok ? "connected" : "disconnected"}};
-                   return http::JsonText(ok ? http::Status::kOk : http::Status::kServiceUnavailable,
-                                         json::Serialize(body));
-               },
-               http::RouteOptions{.is_public = true});
+    router.Add(
+        http::Method::kGet, "/health",
+        [](http::Request&) -> Result<http::Response> {
+            boost::json::object body{{"status", "ok"}, {"service", kServiceName}};
+            return http::JsonText(http::Status::kOk, json::Serialize(body));
+        },
+        http::RouteOptions{.is_public = true, .execution = http::Execution::kInline});
+    router.Add(
+        http::Method::kGet, "/ready",
+        [&service](http::Request&) -> Result<http::Response> {
+            const bool ok = service.CheckReadiness().database_connected;
+            boost::json::object body{{"status", ok ? "ready" : "unavailable"},
+                                     {"database", ok ? "connected" : "disconnected"}};
+            return http::JsonText(ok ? http::Status::kOk : http::Status::kServiceUnavailable,
+                                  json::Serialize(body));
+        },
+        http::RouteOptions{.is_public = true});
 }
 
 }  // namespace dictra::bacen

@@ -8,12 +8,12 @@
 namespace dictra::bacen {
 
 class BacenService {
-   public:
+ public:
     BacenService(BacenStore& store, const Clock& clock) : store_(store), clock_(clock) {}
 
     Readiness CheckReadiness() { return Readiness{store_.Ping().ok()}; }
 
-   private:
+ private:
     BacenStore& store_;
     [[maybe_unused]] const Clock& clock_;
 };

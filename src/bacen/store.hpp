@@ -8,7 +8,7 @@
 namespace dictra::bacen {
 
 class BacenStore {
-   public:
+ public:
     explicit BacenStore(db::Database& database) : database_(database) {}
 
     // The versioned schema of the simulator, applied with Database::Migrate("bacen").
@@ -16,7 +16,7 @@ class BacenStore {
 
     Status Ping() { return database_.Ping(); }
 
-   private:
+ private:
     db::Database& database_;
 };
 

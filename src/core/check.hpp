@@ -9,8 +9,8 @@
 
 namespace dictra::detail {
 [[noreturn]] inline void CheckFailed(const char* condition, const char* file, int line) {
-    std::fprintf(stderr, "{\"event\":\"check_failed\",\"condition\":\"%s\",\"at\":\"%s:%d\"}\n", condition,
-                 file, line);
+    std::fprintf(stderr, "{\"event\":\"check_failed\",\"condition\":\"%s\",\"at\":\"%s:%d\"}\n",
+                 condition, file, line);
     std::abort();
 }
 }  // namespace dictra::detail

@@ -20,7 +20,7 @@ void Shutdown();
 
 // Builds one line: {"ts":"...","level":"info","event":"...",...}. Emitted on destruction.
 class Line {
-   public:
+ public:
     Line(Level level, std::string_view event);
     ~Line();
     Line(const Line&) = delete;
@@ -31,14 +31,20 @@ class Line {
     Line& Num(std::string_view key, double value);
     Line& Bool(std::string_view key, bool value);
 
-   private:
+ private:
     void Key(std::string_view key);
     std::string text_;
 };
 
-inline Line Info(std::string_view event) { return Line(Level::kInfo, event); }
-inline Line Warn(std::string_view event) { return Line(Level::kWarn, event); }
-inline Line Error(std::string_view event) { return Line(Level::kError, event); }
+inline Line Info(std::string_view event) {
+    return Line(Level::kInfo, event);
+}
+inline Line Warn(std::string_view event) {
+    return Line(Level::kWarn, event);
+}
+inline Line Error(std::string_view event) {
+    return Line(Level::kError, event);
+}
 
 // Appends `value` to `out` as a JSON string literal (quotes included).
 void AppendJsonString(std::string& out, std::string_view value);

@@ -51,14 +51,18 @@ struct Error {
     static Error InvalidArgument(std::string message, std::string field = {}) {
         return {ErrorCode::kInvalidArgument, std::move(message), std::move(field)};
     }
-    static Error NotFound(std::string message) { return {ErrorCode::kNotFound, std::move(message), {}}; }
+    static Error NotFound(std::string message) {
+        return {ErrorCode::kNotFound, std::move(message), {}};
+    }
     static Error AlreadyExists(std::string message) {
         return {ErrorCode::kAlreadyExists, std::move(message), {}};
     }
     static Error FailedPrecondition(std::string message) {
         return {ErrorCode::kFailedPrecondition, std::move(message), {}};
     }
-    static Error Conflict(std::string message) { return {ErrorCode::kConflict, std::move(message), {}}; }
+    static Error Conflict(std::string message) {
+        return {ErrorCode::kConflict, std::move(message), {}};
+    }
     static Error Unauthenticated(std::string message) {
         return {ErrorCode::kUnauthenticated, std::move(message), {}};
     }
@@ -71,14 +75,17 @@ struct Error {
     static Error Unavailable(std::string message) {
         return {ErrorCode::kUnavailable, std::move(message), {}};
     }
-    static Error Internal(std::string message) { return {ErrorCode::kInternal, std::move(message), {}}; }
+    static Error Internal(std::string message) {
+        return {ErrorCode::kInternal, std::move(message), {}};
+    }
 };
 
 // Either a T or an Error. Accessing the wrong alternative is a programmer error (asserted).
 template <typename T>
 class [[nodiscard]] Result {
-   public:
-    Result(T value) : state_(std::in_place_index<0>, std::move(value)) {}  // NOLINT: implicit by design
+ public:
+    Result(T value)
+        : state_(std::in_place_index<0>, std::move(value)) {}  // NOLINT: implicit by design
     Result(Error error) : state_(std::in_place_index<1>, std::move(error)) {}  // NOLINT
 
     bool ok() const { return state_.index() == 0; }
@@ -111,14 +118,14 @@ class [[nodiscard]] Result {
         return std::get<1>(std::move(state_));
     }
 
-   private:
+ private:
     std::variant<T, Error> state_;
 };
 
 // Success carries nothing: Status is Result<void>.
 template <>
 class [[nodiscard]] Result<void> {
-   public:
+ public:
     Result() = default;
     Result(Error error) : error_(std::move(error)), ok_(false) {}  // NOLINT: implicit by design
 
@@ -133,14 +140,16 @@ class [[nodiscard]] Result<void> {
         return std::move(error_);
     }
 
-   private:
+ private:
     Error error_;
     bool ok_ = true;
 };
 
 using Status = Result<void>;
 
-inline Status Ok() { return {}; }
+inline Status Ok() {
+    return {};
+}
 
 }  // namespace dictra
 
@@ -148,9 +157,9 @@ inline Status Ok() { return {}; }
 #define DICTRA_CONCAT_(a, b) DICTRA_CONCAT_INNER_(a, b)
 
 // Returns the error of `expr` (a Result or Status) from the enclosing function.
-#define DICTRA_RETURN_IF_ERROR(expr)                                  \
-    do {                                                              \
-        auto&& dictra_status_ = (expr);                               \
+#define DICTRA_RETURN_IF_ERROR(expr)                                        \
+    do {                                                                    \
+        auto&& dictra_status_ = (expr);                                     \
         if (!dictra_status_.ok()) return std::move(dictra_status_).error(); \
     } while (0)
 

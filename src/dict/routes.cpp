@@ -34,12 +34,14 @@ http::Response Probe(bool ok, std::string_view good, std::string_view bad) {
     boost::json::object body;
     body["status"] = ok ? good : bad;
     body["service"] = kServiceName;
-    return http::JsonText(ok ? http::Status::kOk : http::Status::kServiceUnavailable, json::Serialize(body));
+    return http::JsonText(ok ? http::Status::kOk : http::Status::kServiceUnavailable,
+                          json::Serialize(body));
 }
 
 }  // namespace
 
-http::Response RenderError(http::Status status, const Error& error, std::string_view /*request_id*/) {
+http::Response RenderError(http::Status status, const Error& error,
+                           std::string_view /*request_id*/) {
     boost::json::object body;
     body["code"] = error.reason.empty() ? CodeFor(status, error) : std::string_view(error.reason);
     body["error"] = error.message;
@@ -47,14 +49,18 @@ http::Response RenderError(http::Status status, const Error& error, std::string_
 }
 
 void AddRoutes(http::Router& router, DictService& service) {
-    router.Add(http::Method::kGet, "/health",
-               [](http::Request&) -> Result<http::Response> { return Probe(true, "healthy", "unhealthy"); },
-               http::RouteOptions{.is_public = true, .execution = http::Execution::kInline});
-    router.Add(http::Method::kGet, "/ready",
-               [&service](http::Request&) -> Result<http::Response> {
-                   return Probe(service.CheckReadiness().database_connected, "ready", "unavailable");
-               },
-               http::RouteOptions{.is_public = true});
+    router.Add(
+        http::Method::kGet, "/health",
+        [](http::Request&) -> Result<http::Response> {
+            return Probe(true, "healthy", "unhealthy");
+        },
+        http::RouteOptions{.is_public = true, .execution = http::Execution::kInline});
+    router.Add(
+        http::Method::kGet, "/ready",
+        [&service](http::Request&) -> Result<http::Response> {
+            return Probe(service.CheckReadiness().database_connected, "ready", "unavailable");
+        },
+        http::RouteOptions{.is_public = true});
 }
 
 }  // namespace dictra::dict

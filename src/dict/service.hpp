@@ -8,12 +8,12 @@
 namespace dictra::dict {
 
 class DictService {
-   public:
+ public:
     DictService(DictStore& store, const Clock& clock) : store_(store), clock_(clock) {}
 
     Readiness CheckReadiness() { return Readiness{store_.Ping().ok()}; }
 
-   private:
+ private:
     DictStore& store_;
     [[maybe_unused]] const Clock& clock_;
 };

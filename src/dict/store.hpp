@@ -8,7 +8,7 @@
 namespace dictra::dict {
 
 class DictStore {
-   public:
+ public:
     explicit DictStore(db::Database& database) : database_(database) {}
 
     // The versioned schema of the DICT service, applied with Database::Migrate("dict").
@@ -16,7 +16,7 @@ class DictStore {
 
     Status Ping() { return database_.Ping(); }
 
-   private:
+ private:
     db::Database& database_;
 };
 

@@ -32,30 +32,35 @@ std::string_view CodeFor(http::Status status, const Error& error) {
 
 }  // namespace
 
-http::Response RenderError(http::Status status, const Error& error, std::string_view /*request_id*/) {
+http::Response RenderError(http::Status status, const Error& error,
+                           std::string_view /*request_id*/) {
     boost::json::object body;
-    body["error"] = {{"code", error.reason.empty() ? CodeFor(status, error) : std::string_view(error.reason)},
-                     {"message", error.message}};
+    body["error"] = {
+        {"code", error.reason.empty() ? CodeFor(status, error) : std::string_view(error.reason)},
+        {"message", error.message}};
     return http::JsonText(status, json::Serialize(body));
 }
 
 void AddRoutes(http::Router& router, SettlementService& service) {
     http::RouteOptions probe{.is_public = true, .execution = http::Execution::kInline};
-    router.Add(http::Method::kGet, "/health",
-               [](http::Request&) -> Result<http::Response> {
-                   return http::JsonText(http::Status::kOk, R"({"status":"ok"})");
-               },
-               probe);
-    router.Add(http::Method::kGet, "/ready",
-               [&service](http::Request&) -> Result<http::Response> {
-                   const Readiness readiness = service.CheckReadiness();
-                   if (readiness.database_connected) {
-                       return http::JsonText(http::Status::kOk, R"({"status":"ready","database":"connected"})");
-                   }
-                   return http::JsonText(http::Status::kServiceUnavailable,
-                                         R"({"status":"unavailable","database":"disconnected"})");
-               },
-               http::RouteOptions{.is_public = true});
+    router.Add(
+        http::Method::kGet, "/health",
+        [](http::Request&) -> Result<http::Response> {
+            return http::JsonText(http::Status::kOk, R"({"status":"ok"})");
+        },
+        probe);
+    router.Add(
+        http::Method::kGet, "/ready",
+        [&service](http::Request&) -> Result<http::Response> {
+            const Readiness readiness = service.CheckReadiness();
+            if (readiness.database_connected) {
+                return http::JsonText(http::Status::kOk,
+                                      R"({"status":"ready","database":"connected"})");
+            }
+            return http::JsonText(http::Status::kServiceUnavailable,
+                                  R"({"status":"unavailable","database":"disconnected"})");
+        },
+        http::RouteOptions{.is_public = true});
 }
 
 }  // namespace dictra::settlement

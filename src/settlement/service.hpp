@@ -8,12 +8,12 @@
 namespace dictra::settlement {
 
 class SettlementService {
-   public:
+ public:
     SettlementService(SettlementStore& store, const Clock& clock) : store_(store), clock_(clock) {}
 
     Readiness CheckReadiness() { return Readiness{store_.Ping().ok()}; }
 
-   private:
+ private:
     SettlementStore& store_;
     [[maybe_unused]] const Clock& clock_;
 };

@@ -8,7 +8,7 @@
 namespace dictra::settlement {
 
 class SettlementStore {
-   public:
+ public:
     explicit SettlementStore(db::Database& database) : database_(database) {}
 
     // The versioned schema of the settlement service, applied with Database::Migrate("settlement").
@@ -16,7 +16,7 @@ class SettlementStore {
 
     Status Ping() { return database_.Ping(); }
 
-   private:
+ private:
     db::Database& database_;
 };
 

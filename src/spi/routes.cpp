@@ -33,7 +33,8 @@ std::string_view CodeFor(http::Status status, const Error& error) {
 
 }  // namespace
 
-http::Response RenderError(http::Status status, const Error& error, std::string_view /*request_id*/) {
+http::Response RenderError(http::Status status, const Error& error,
+                           std::string_view /*request_id*/) {
     boost::json::object body;
     body["error"] = error.reason.empty() ? CodeFor(status, error) : std::string_view(error.reason);
     body["message"] = error.message;
@@ -41,30 +42,32 @@ http::Response RenderError(http::Status status, const Error& error, std::string_
 }
 
 void AddRoutes(http::Router& router, SpiService& service) {
-    router.Add(http::Method::kGet, "/health",
-               [&service](http::Request&) -> Result<http::Response> {
-                   const SystemTimePoint now = service.clock().Now();
-                   boost::json::object body;
-                   body["status"] = "healthy";
-                   body["uptime"] = FormatGoDuration(
-                       std::chrono::duration_cast<std::chrono::seconds>(now - service.started_at()));
-                   body["timestamp"] = FormatRfc3339(now);
-                   return http::JsonText(http::Status::kOk, json::Serialize(body));
-               },
-               http::RouteOptions{.is_public = true, .execution = http::Execution::kInline});
-    router.Add(http::Method::kGet, "/ready",
-               [&service](http::Request&) -> Result<http::Response> {
-                   const Readiness readiness = service.CheckReadiness();
-                   boost::json::object body;
-                   body["status"] = readiness.AllHealthy() ? "healthy" : "unhealthy";
-                   body["services"] = {{"database", ToString(readiness.database)},
-                                       {"bacen", ToString(readiness.bacen)},
-                                       {"nats", ToString(readiness.nats)}};
-                   return http::JsonText(
-                       readiness.AllHealthy() ? http::Status::kOk : http::Status::kServiceUnavailable,
-                       json::Serialize(body));
-               },
-               http::RouteOptions{.is_public = true});
+    router.Add(
+        http::Method::kGet, "/health",
+        [&service](http::Request&) -> Result<http::Response> {
+            const SystemTimePoint now = service.clock().Now();
+            boost::json::object body;
+            body["status"] = "healthy";
+            body["uptime"] = FormatGoDuration(
+                std::chrono::duration_cast<std::chrono::seconds>(now - service.started_at()));
+            body["timestamp"] = FormatRfc3339(now);
+            return http::JsonText(http::Status::kOk, json::Serialize(body));
+        },
+        http::RouteOptions{.is_public = true, .execution = http::Execution::kInline});
+    router.Add(
+        http::Method::kGet, "/ready",
+        [&service](http::Request&) -> Result<http::Response> {
+            const Readiness readiness = service.CheckReadiness();
+            boost::json::object body;
+            body["status"] = readiness.AllHealthy() ? "healthy" : "unhealthy";
+            body["services"] = {{"database", ToString(readiness.database)},
+                                {"bacen", ToString(readiness.bacen)},
+                                {"nats", ToString(readiness.nats)}};
+            return http::JsonText(
+                readiness.AllHealthy() ? http::Status::kOk : http::Status::kServiceUnavailable,
+                json::Serialize(body));
+        },
+        http::RouteOptions{.is_public = true});
 }
 
 }  // namespace dictra::spi

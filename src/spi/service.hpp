@@ -17,20 +17,23 @@ struct Probes {
 };
 
 class SpiService {
-   public:
+ public:
     SpiService(SpiStore& store, const Clock& clock, Probes probes)
         : store_(store), clock_(clock), probes_(std::move(probes)), started_at_(clock.Now()) {}
 
     Readiness CheckReadiness() {
-        auto health = [](bool ok) { return ok ? ComponentHealth::kHealthy : ComponentHealth::kUnhealthy; };
-        return Readiness{health(store_.Ping().ok()), health(probes_.bacen_reachable && probes_.bacen_reachable()),
+        auto health = [](bool ok) {
+            return ok ? ComponentHealth::kHealthy : ComponentHealth::kUnhealthy;
+        };
+        return Readiness{health(store_.Ping().ok()),
+                         health(probes_.bacen_reachable && probes_.bacen_reachable()),
                          health(probes_.bus_connected && probes_.bus_connected())};
     }
 
     SystemTimePoint started_at() const { return started_at_; }
     const Clock& clock() const { return clock_; }
 
-   private:
+ private:
     SpiStore& store_;
     const Clock& clock_;
     Probes probes_;

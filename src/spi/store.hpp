@@ -8,7 +8,7 @@
 namespace dictra::spi {
 
 class SpiStore {
-   public:
+ public:
     explicit SpiStore(db::Database& database) : database_(database) {}
 
     // The versioned schema of the SPI service, applied with Database::Migrate("spi").
@@ -16,7 +16,7 @@ class SpiStore {
 
     Status Ping() { return database_.Ping(); }
 
-   private:
+ private:
     db::Database& database_;
 };
 

@@ -18,7 +18,8 @@ std::vector<std::string> DocumentedRoutes(std::string_view service) {
     for (const auto& path : document.at("paths").as_object()) {
         for (const auto& operation : path.value().as_object()) {
             std::string method(operation.key());
-            for (char& c : method) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+            for (char& c : method)
+                c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
             if (method == "PARAMETERS" || method == "SUMMARY" || method == "DESCRIPTION") continue;
             routes.push_back(method + " " + std::string(path.key()));
         }
@@ -31,7 +32,8 @@ class OpenApiTest : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(OpenApiTest, DocumentAndRouterAgree) {
     const std::string service = GetParam();
-    auto dir = std::filesystem::temp_directory_path() / ("dictra-openapi-" + std::to_string(std::random_device{}()));
+    auto dir = std::filesystem::temp_directory_path() /
+               ("dictra-openapi-" + std::to_string(std::random_device{}()));
     ServeConfig config;
     config.only = service;
     config.db_url = "sqlite:" + (dir / "dictra.db").string();
@@ -49,7 +51,8 @@ TEST_P(OpenApiTest, DocumentIsOpenApi31) {
     EXPECT_TRUE(document.at("info").as_object().contains("title"));
 }
 
-INSTANTIATE_TEST_SUITE_P(Services, OpenApiTest, ::testing::Values("settlement", "spi", "dict", "bacen"));
+INSTANTIATE_TEST_SUITE_P(Services, OpenApiTest,
+                         ::testing::Values("settlement", "spi", "dict", "bacen"));
 
 }  // namespace
 }  // namespace dictra::app

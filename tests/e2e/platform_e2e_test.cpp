@@ -18,12 +18,13 @@ boost::json::object ParseBody(const ClientResponse& response) {
 }
 
 class PlatformE2eTest : public ::testing::Test {
-   protected:
+ protected:
     void SetUp() override {
         auto started = process_.Start();
         ASSERT_TRUE(started.ok()) << started.error().message;
-        token_ = DictraProcess::Token("ops@dictra.test", "--scope admin --ispb 12345678 --jwt-secret " +
-                                                             std::string(kTestJwtSecret));
+        token_ =
+            DictraProcess::Token("ops@dictra.test", "--scope admin --ispb 12345678 --jwt-secret " +
+                                                        std::string(kTestJwtSecret));
         ASSERT_FALSE(token_.empty());
     }
     std::vector<std::pair<std::string, std::string>> Bearer(const std::string& token) {
@@ -73,7 +74,8 @@ TEST_F(PlatformE2eTest, OpenApiAndMetricsAreOpen) {
     }
     HttpClient settlement(process_.Port("settlement"));
     auto metrics = settlement.Get("/metrics");
-    EXPECT_NE(metrics->body.find("http_requests_total{service=\"settlement\",method=\"GET\",route=\"/openapi.json\",status=\"200\"}"),
+    EXPECT_NE(metrics->body.find("http_requests_total{service=\"settlement\",method=\"GET\",route="
+                                 "\"/openapi.json\",status=\"200\"}"),
               std::string::npos);
 }
 
@@ -165,7 +167,8 @@ TEST_F(PlatformE2eTest, AbuseGetsA4xxOrAClosedConnectionAndServiceGoesOn) {
 
 TEST_F(PlatformE2eTest, EveryRequestLeavesOneJsonAccessLine) {
     HttpClient client(process_.Port("spi"));
-    ASSERT_EQ(client.Get("/health", {{"X-Request-Id", "trace-e2e-1"}})->Header("X-Request-Id"), "trace-e2e-1");
+    ASSERT_EQ(client.Get("/health", {{"X-Request-Id", "trace-e2e-1"}})->Header("X-Request-Id"),
+              "trace-e2e-1");
     EXPECT_TRUE(process_.WaitForLine("\"request_id\":\"trace-e2e-1\"", std::chrono::seconds(5)));
     for (const std::string& line : process_.Lines()) {
         if (line.find("trace-e2e-1") == std::string::npos) continue;
@@ -214,12 +217,17 @@ TEST(PlatformStartE2eTest, BadConfigurationEndsWithOneClearLine) {
 TEST(PlatformStartE2eTest, Rs256PinnedByPublicKey) {
     DictraProcess process;
     auto dir = process.temp_dir();
-    ASSERT_EQ(std::system(("openssl genrsa -out " + (dir / "key.pem").string() + " 2048 2>/dev/null && openssl rsa -in " +
-                           (dir / "key.pem").string() + " -pubout -out " + (dir / "pub.pem").string() + " 2>/dev/null")
+    ASSERT_EQ(std::system(("openssl genrsa -out " + (dir / "key.pem").string() +
+                           " 2048 2>/dev/null && openssl rsa -in " + (dir / "key.pem").string() +
+                           " -pubout -out " + (dir / "pub.pem").string() + " 2>/dev/null")
                               .c_str()),
               0);
-    ASSERT_TRUE(process.Start({"--only", "settlement", "--jwt-public-key", (dir / "pub.pem").string()}, {}, 1).ok());
-    auto rs256 = DictraProcess::RunCommand({"token", "--sub", "svc", "--private-key", (dir / "key.pem").string()});
+    ASSERT_TRUE(
+        process
+            .Start({"--only", "settlement", "--jwt-public-key", (dir / "pub.pem").string()}, {}, 1)
+            .ok());
+    auto rs256 = DictraProcess::RunCommand(
+        {"token", "--sub", "svc", "--private-key", (dir / "key.pem").string()});
     ASSERT_EQ(rs256->first, 0) << rs256->second;
     std::string token = rs256->second.substr(0, rs256->second.find('\n'));
     HttpClient client(process.Port("settlement"));

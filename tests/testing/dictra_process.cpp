@@ -15,8 +15,12 @@ extern char** environ;
 
 namespace dictra::testing {
 
-std::filesystem::path DictraBinary() { return DICTRA_BINARY_PATH; }
-std::filesystem::path SourceDir() { return DICTRA_SOURCE_DIR; }
+std::filesystem::path DictraBinary() {
+    return DICTRA_BINARY_PATH;
+}
+std::filesystem::path SourceDir() {
+    return DICTRA_SOURCE_DIR;
+}
 
 namespace {
 
@@ -33,8 +37,8 @@ struct Spawned {
     int out_fd = -1;
 };
 
-Result<Spawned> Spawn(const std::vector<std::string>& args, const std::vector<std::string>& extra_env,
-                      const std::filesystem::path& cwd) {
+Result<Spawned> Spawn(const std::vector<std::string>& args,
+                      const std::vector<std::string>& extra_env, const std::filesystem::path& cwd) {
     int pipe_fds[2];
     if (::pipe2(pipe_fds, O_CLOEXEC) != 0) return Error::Internal("pipe failed");
     std::vector<std::string> env_strings;
@@ -196,7 +200,8 @@ bool DictraProcess::WaitForLine(const std::string& needle, std::chrono::millisec
 
 Result<std::pair<int, std::string>> DictraProcess::RunCommand(std::vector<std::string> args,
                                                               std::vector<std::string> extra_env) {
-    DICTRA_ASSIGN_OR_RETURN(Spawned spawned, Spawn(args, extra_env, std::filesystem::temp_directory_path()));
+    DICTRA_ASSIGN_OR_RETURN(Spawned spawned,
+                            Spawn(args, extra_env, std::filesystem::temp_directory_path()));
     std::string output;
     char chunk[4096];
     for (;;) {

@@ -26,7 +26,7 @@ std::filesystem::path SourceDir();
 inline constexpr const char* kTestJwtSecret = "e2e-test-secret-0123456789abcdef";
 
 class DictraProcess {
-   public:
+ public:
     DictraProcess();
     ~DictraProcess();  // SIGKILLs the child if still running; removes the temp dir
 
@@ -50,7 +50,7 @@ class DictraProcess {
     // A signed HS256 token for the test secret.
     static std::string Token(const std::string& sub, const std::string& extra_args = "");
 
-   private:
+ private:
     void ReadOutput(int fd);
 
     std::filesystem::path temp_dir_;
@@ -59,7 +59,7 @@ class DictraProcess {
     std::thread reader_;
     mutable std::mutex mutex_;
     std::condition_variable changed_;
-    std::vector<std::string> lines_;          // guarded by mutex_
+    std::vector<std::string> lines_;              // guarded by mutex_
     std::map<std::string, std::uint16_t> ports_;  // guarded by mutex_
 };
 

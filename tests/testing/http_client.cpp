@@ -6,7 +6,6 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-
 #include <optional>
 
 #include "core/http/message.hpp"
@@ -33,8 +32,11 @@ struct HttpClient::Impl {
     std::string host;
 };
 
-HttpClient::HttpClient(std::uint16_t port, std::string host) : impl_(std::make_unique<Impl>(port, std::move(host))) {}
-HttpClient::~HttpClient() { Close(); }
+HttpClient::HttpClient(std::uint16_t port, std::string host)
+    : impl_(std::make_unique<Impl>(port, std::move(host))) {}
+HttpClient::~HttpClient() {
+    Close();
+}
 
 Status HttpClient::Connect() {
     Close();
@@ -93,7 +95,8 @@ Result<ClientResponse> HttpClient::ReadResponse(std::chrono::milliseconds timeou
 bool HttpClient::WaitClosed(std::chrono::milliseconds timeout) {
     if (!impl_->stream) return true;
     // A blocking read with a receive timeout: EOF or reset means closed.
-    timeval tv{static_cast<time_t>(timeout.count() / 1000), static_cast<suseconds_t>((timeout.count() % 1000) * 1000)};
+    timeval tv{static_cast<time_t>(timeout.count() / 1000),
+               static_cast<suseconds_t>((timeout.count() % 1000) * 1000)};
     ::setsockopt(impl_->stream->socket().native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
     char byte;
     for (;;) {

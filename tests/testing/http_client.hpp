@@ -22,7 +22,7 @@ struct ClientResponse {
 };
 
 class HttpClient {
-   public:
+ public:
     explicit HttpClient(std::uint16_t port, std::string host = "127.0.0.1");
     ~HttpClient();
 
@@ -30,19 +30,21 @@ class HttpClient {
     Result<ClientResponse> Send(std::string method, std::string target,
                                 std::vector<std::pair<std::string, std::string>> headers = {},
                                 std::string body = {});
-    Result<ClientResponse> Get(std::string target, std::vector<std::pair<std::string, std::string>> headers = {}) {
+    Result<ClientResponse> Get(std::string target,
+                               std::vector<std::pair<std::string, std::string>> headers = {}) {
         return Send("GET", std::move(target), std::move(headers));
     }
 
     // Raw access: write bytes, read whatever answer comes (until close or `timeout`).
     Status Connect();
     Status WriteRaw(const std::string& bytes);
-    Result<ClientResponse> ReadResponse(std::chrono::milliseconds timeout = std::chrono::seconds(10));
+    Result<ClientResponse> ReadResponse(
+        std::chrono::milliseconds timeout = std::chrono::seconds(10));
     // True if the peer closed the connection within `timeout`.
     bool WaitClosed(std::chrono::milliseconds timeout);
     void Close();
 
-   private:
+ private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };

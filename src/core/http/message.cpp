@@ -72,6 +72,8 @@ Response Text(Status status, std::string content_type, std::string body) {
     return Response{status, {}, std::move(content_type), std::move(body)};
 }
 
-Response Empty(Status status) { return Response{status, {}, {}, {}}; }
+Response Empty(Status status) {
+    return Response{status, {}, {}, {}};
+}
 
 }  // namespace dictra::http

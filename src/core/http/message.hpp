@@ -50,19 +50,23 @@ enum class Status : int {
     kGatewayTimeout = 504,
 };
 
-inline int Code(Status status) { return static_cast<int>(status); }
+inline int Code(Status status) {
+    return static_cast<int>(status);
+}
 
 // Header fields in arrival order. Lookup is case-insensitive (RFC 9110 field names).
 class Headers {
-   public:
-    void Add(std::string name, std::string value) { fields_.emplace_back(std::move(name), std::move(value)); }
+ public:
+    void Add(std::string name, std::string value) {
+        fields_.emplace_back(std::move(name), std::move(value));
+    }
     // Replaces every field of that name with one field.
     void Set(std::string_view name, std::string value);
     // The first value of the field, or nullopt.
     std::optional<std::string_view> Get(std::string_view name) const;
     const std::vector<std::pair<std::string, std::string>>& fields() const { return fields_; }
 
-   private:
+ private:
     std::vector<std::pair<std::string, std::string>> fields_;
 };
 
@@ -70,14 +74,14 @@ bool EqualsIgnoreCase(std::string_view left, std::string_view right);
 
 struct Request {
     Method method = Method::kGet;
-    std::string target;  // as received: path and query
-    std::string path;    // percent-decoded path
+    std::string target;                                            // as received: path and query
+    std::string path;                                              // percent-decoded path
     std::vector<std::pair<std::string, std::string>> query;        // decoded, in order
     std::vector<std::pair<std::string, std::string>> path_params;  // from the route pattern
     Headers headers;
-    std::string body;                  // empty for streamed routes
-    std::filesystem::path body_file;   // set for streamed routes: the body on disk
-    std::uint64_t body_bytes = 0;      // bytes received, for both kinds
+    std::string body;                 // empty for streamed routes
+    std::filesystem::path body_file;  // set for streamed routes: the body on disk
+    std::uint64_t body_bytes = 0;     // bytes received, for both kinds
     std::string request_id;
     std::string remote_address;
     // The authenticated caller; null on public routes.
@@ -87,7 +91,9 @@ struct Request {
     std::string_view PathParam(std::string_view name) const;
     // First query parameter by name.
     std::optional<std::string_view> QueryParam(std::string_view name) const;
-    std::optional<std::string_view> Header(std::string_view name) const { return headers.Get(name); }
+    std::optional<std::string_view> Header(std::string_view name) const {
+        return headers.Get(name);
+    }
 };
 
 struct Response {

@@ -52,7 +52,8 @@ bool Matches(const Route& route, const std::vector<std::string_view>& segments,
 
 void Router::Add(Method method, std::string pattern, Handler handler, RouteOptions options) {
     DICTRA_CHECK(!pattern.empty() && pattern.front() == '/');
-    for (const Route& route : routes_) DICTRA_CHECK(!(route.method == method && route.pattern == pattern));
+    for (const Route& route : routes_)
+        DICTRA_CHECK(!(route.method == method && route.pattern == pattern));
     Route route{method, std::move(pattern), std::move(handler), options, {}};
     for (std::string_view segment : SplitPath(route.pattern)) route.segments.emplace_back(segment);
     // Literal routes win over parameter routes at the same depth ("/schedules/due" before

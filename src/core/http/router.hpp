@@ -42,7 +42,7 @@ struct Route {
 };
 
 class Router {
-   public:
+ public:
     // REQUIRES: pattern starts with '/', and (method, pattern) is not registered yet.
     void Add(Method method, std::string pattern, Handler handler, RouteOptions options = {});
 
@@ -57,7 +57,7 @@ class Router {
 
     const std::vector<Route>& routes() const { return routes_; }
 
-   private:
+ private:
     std::vector<Route> routes_;
 };
 

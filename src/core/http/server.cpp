@@ -62,7 +62,9 @@ struct Runtime::Impl {
 
 Runtime::Runtime(RuntimeOptions options) : impl_(std::make_unique<Impl>(options)) {}
 
-Runtime::~Runtime() { Stop(); }
+Runtime::~Runtime() {
+    Stop();
+}
 
 void Runtime::Start() {
     std::lock_guard lock(impl_->mutex);
@@ -112,7 +114,8 @@ Dispatcher::Dispatcher(std::string service, Router router, ServerHooks hooks)
     DICTRA_CHECK(hooks_.format_error != nullptr);
 }
 
-Response Dispatcher::Error(Status status, const dictra::Error& error, std::string_view request_id) const {
+Response Dispatcher::Error(Status status, const dictra::Error& error,
+                           std::string_view request_id) const {
     return hooks_.format_error(status, error, request_id);
 }
 
@@ -134,8 +137,9 @@ Dispatcher::Prepared Dispatcher::Prepare(Request& request) const {
     }
     if (match.route == nullptr) {
         if (!match.path_known) {
-            prepared.early = Error(Status::kNotFound, Error::NotFound("no route for " + request.path),
-                                   request.request_id);
+            prepared.early =
+                Error(Status::kNotFound, Error::NotFound("no route for " + request.path),
+                      request.request_id);
         } else if (request.method == Method::kOptions) {
             prepared.early = Empty(Status::kNoContent);
             prepared.early->headers.Set("Allow", match.allow + ", OPTIONS");
@@ -206,8 +210,8 @@ std::string NewRequestId() {
 bool IsAcceptableRequestId(std::string_view id) {
     if (id.empty() || id.size() > 128) return false;
     for (char c : id) {
-        const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                           c == '-' || c == '_' || c == '.' || c == ':';
+        const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                           (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' || c == ':';
         if (!plain) return false;
     }
     return true;
@@ -257,12 +261,13 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
     mutable std::mutex mutex;
     std::condition_variable idle;
     std::unordered_map<std::uint64_t, std::pair<asio::any_io_executor, Connection*>>
-        connections;  // guarded by mutex
+        connections;                       // guarded by mutex
     std::uint64_t next_connection_id = 0;  // guarded by mutex
 };
 
 Server::Server(Runtime& runtime, ServerOptions options, Router router, ServerHooks hooks)
-    : impl_(std::make_shared<Impl>(runtime, std::move(options), std::move(router), std::move(hooks))) {}
+    : impl_(std::make_shared<Impl>(runtime, std::move(options), std::move(router),
+                                   std::move(hooks))) {}
 
 Server::~Server() {
     BeginShutdown();
@@ -287,9 +292,13 @@ Result<std::uint16_t> Server::Listen() {
     return impl_->bound_port;
 }
 
-std::uint16_t Server::port() const { return impl_->bound_port; }
+std::uint16_t Server::port() const {
+    return impl_->bound_port;
+}
 
-const Router& Server::router() const { return impl_->dispatcher.router(); }
+const Router& Server::router() const {
+    return impl_->dispatcher.router();
+}
 
 std::size_t Server::active_connections() const {
     std::lock_guard lock(impl_->mutex);
@@ -329,8 +338,8 @@ asio::awaitable<void> Server::Impl::Accept() {
     auto self = shared_from_this();
     while (!draining.load()) {
         boost::system::error_code ec;
-        tcp::socket socket = co_await acceptor.async_accept(runtime.NextContext(),
-                                                            asio::redirect_error(asio::use_awaitable, ec));
+        tcp::socket socket = co_await acceptor.async_accept(
+            runtime.NextContext(), asio::redirect_error(asio::use_awaitable, ec));
         if (ec) {
             if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
             // Out of descriptors or a transient error: back off instead of spinning.
@@ -354,7 +363,8 @@ asio::awaitable<void> Server::Impl::Accept() {
 }
 
 void Server::Impl::Report(const Request& request, std::string_view route, int status,
-                          std::chrono::steady_clock::time_point started, std::uint64_t bytes_out) const {
+                          std::chrono::steady_clock::time_point started,
+                          std::uint64_t bytes_out) const {
     const ServerHooks& hooks = dispatcher.hooks();
     if (!hooks.on_exchange) return;
     Exchange exchange;
@@ -376,7 +386,8 @@ namespace {
 
 bhttp::response<bhttp::string_body> ToBeast(Response& response, unsigned version, bool keep_alive,
                                             bool head, std::string_view request_id) {
-    bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(Code(response.status)), version};
+    bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(Code(response.status)),
+                                            version};
     for (auto& [name, value] : response.headers.fields()) out.insert(name, value);
     if (!response.content_type.empty()) out.set(bhttp::field::content_type, response.content_type);
     out.set("X-Request-Id", request_id);
@@ -405,7 +416,8 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket) {
     boost::system::error_code ec;
     socket.set_option(tcp::no_delay(true), ec);
     std::string remote_address;
-    if (auto endpoint = socket.remote_endpoint(ec); !ec) remote_address = endpoint.address().to_string();
+    if (auto endpoint = socket.remote_endpoint(ec); !ec)
+        remote_address = endpoint.address().to_string();
     if (draining.load()) socket.close(ec);
 
     beast::tcp_stream stream(std::move(socket));
@@ -440,7 +452,8 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket) {
             };
 
             if (ec) {
-                // Nothing (or garbage) arrived: a closed connection, an idle timeout, an abusive header.
+                // Nothing (or garbage) arrived: a closed connection, an idle timeout, an abusive
+                // header.
                 if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout ||
                     ec == asio::error::operation_aborted || ec == asio::error::connection_reset ||
                     ec == asio::error::eof || buffer.size() == 0) {
@@ -448,7 +461,8 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket) {
                 }
                 request.request_id = NewRequestId();
                 const bool too_big = ec == bhttp::error::header_limit;
-                const Status status = too_big ? Status::kRequestHeaderFieldsTooLarge : Status::kBadRequest;
+                const Status status =
+                    too_big ? Status::kRequestHeaderFieldsTooLarge : Status::kBadRequest;
                 Response response = dispatcher.Error(
                     status,
                     Error::InvalidArgument(too_big ? "request header is too large"
@@ -467,8 +481,9 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket) {
                 request.headers.Add(std::string(field.name_string()), std::string(field.value()));
             }
             auto incoming_id = request.headers.Get("X-Request-Id");
-            request.request_id = incoming_id && IsAcceptableRequestId(*incoming_id) ? std::string(*incoming_id)
-                                                                                    : NewRequestId();
+            request.request_id = incoming_id && IsAcceptableRequestId(*incoming_id)
+                                     ? std::string(*incoming_id)
+                                     : NewRequestId();
             const bool head = request.method == Method::kHead;
             const bool has_body =
                 header_parser.chunked() || header_parser.content_length().value_or(0) > 0;
@@ -476,9 +491,9 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket) {
 
             Dispatcher::Prepared prepared;
             if (!ParseTarget(request.target, request)) {
-                prepared.early = dispatcher.Error(Status::kBadRequest,
-                                                  Error::InvalidArgument("malformed request target"),
-                                                  request.request_id);
+                prepared.early = dispatcher.Error(
+                    Status::kBadRequest, Error::InvalidArgument("malformed request target"),
+                    request.request_id);
             } else {
                 prepared = dispatcher.Prepare(request);
             }
@@ -486,7 +501,8 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket) {
                 // The body (if any) was not read: the connection cannot be reused.
                 if (has_body) keep_alive = false;
                 const int status = Code(prepared.early->status);
-                std::uint64_t written = co_await respond(std::move(*prepared.early), keep_alive, version, head);
+                std::uint64_t written =
+                    co_await respond(std::move(*prepared.early), keep_alive, version, head);
                 Report(request, "unmatched", status, started, written);
                 if (!keep_alive) break;
                 continue;
@@ -509,10 +525,12 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket) {
             }
 
             if (has_body) {
-                if (auto expect = request.headers.Get("Expect"); expect && EqualsIgnoreCase(*expect, "100-continue")) {
+                if (auto expect = request.headers.Get("Expect");
+                    expect && EqualsIgnoreCase(*expect, "100-continue")) {
                     bhttp::response<bhttp::empty_body> proceed{bhttp::status::continue_, version};
                     stream.expires_after(options.write_timeout);
-                    co_await bhttp::async_write(stream, proceed, asio::redirect_error(asio::use_awaitable, ec));
+                    co_await bhttp::async_write(stream, proceed,
+                                                asio::redirect_error(asio::use_awaitable, ec));
                     if (ec) break;
                 }
             }
@@ -522,23 +540,27 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket) {
             if (route_options.stream_body_to_disk) {
                 bhttp::request_parser<bhttp::file_body> body_parser(std::move(header_parser));
                 body_parser.body_limit(route_options.body_bytes_max);
-                request.body_file = options.upload_dir /
-                                    ("dictra-upload-" + std::to_string(::getpid()) + "-" +
-                                     std::to_string(upload_seq.fetch_add(1)) + ".part");
+                request.body_file =
+                    options.upload_dir / ("dictra-upload-" + std::to_string(::getpid()) + "-" +
+                                          std::to_string(upload_seq.fetch_add(1)) + ".part");
                 body_file_guard = std::shared_ptr<void>(nullptr, [path = request.body_file](void*) {
                     std::error_code ignored;
                     std::filesystem::remove(path, ignored);
                 });
-                body_parser.get().body().open(request.body_file.c_str(), beast::file_mode::write, ec);
+                body_parser.get().body().open(request.body_file.c_str(), beast::file_mode::write,
+                                              ec);
                 if (ec) {
-                    Response response = dispatcher.Error(Status::kServiceUnavailable,
-                                                         Error::Unavailable("cannot store the upload"),
-                                                         request.request_id);
-                    std::uint64_t written = co_await respond(std::move(response), false, version, head);
-                    Report(request, route.pattern, Code(Status::kServiceUnavailable), started, written);
+                    Response response = dispatcher.Error(
+                        Status::kServiceUnavailable, Error::Unavailable("cannot store the upload"),
+                        request.request_id);
+                    std::uint64_t written =
+                        co_await respond(std::move(response), false, version, head);
+                    Report(request, route.pattern, Code(Status::kServiceUnavailable), started,
+                           written);
                     break;
                 }
-                const auto upload_deadline = std::chrono::steady_clock::now() + options.upload_timeout;
+                const auto upload_deadline =
+                    std::chrono::steady_clock::now() + options.upload_timeout;
                 while (!body_parser.is_done() && !ec) {
                     auto remaining = upload_deadline - std::chrono::steady_clock::now();
                     stream.expires_after(std::min<std::chrono::steady_clock::duration>(
@@ -571,8 +593,10 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket) {
                                           std::to_string(route_options.body_bytes_max) + " bytes",
                                       {}},
                         request.request_id);
-                    std::uint64_t written = co_await respond(std::move(response), false, version, head);
-                    Report(request, route.pattern, Code(Status::kPayloadTooLarge), started, written);
+                    std::uint64_t written =
+                        co_await respond(std::move(response), false, version, head);
+                    Report(request, route.pattern, Code(Status::kPayloadTooLarge), started,
+                           written);
                 } else if (ec == beast::error::timeout) {
                     // The stream closed the socket on timeout: a client this slow gets no answer.
                     Report(request, route.pattern, Code(Status::kRequestTimeout), started, 0);
@@ -594,12 +618,15 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket) {
             body_file_guard.reset();
             keep_alive = keep_alive && !draining.load();
             const int status = Code(response.status);
-            std::uint64_t written = co_await respond(std::move(response), keep_alive, version, head);
+            std::uint64_t written =
+                co_await respond(std::move(response), keep_alive, version, head);
             Report(request, route.pattern, status, started, written);
             if (!keep_alive || written == 0) break;
         }
     } catch (const std::exception& exception) {
-        std::fprintf(stderr, "{\"level\":\"error\",\"event\":\"connection_exception\",\"service\":\"%s\",\"what\":\"%s\"}\n",
+        std::fprintf(stderr,
+                     "{\"level\":\"error\",\"event\":\"connection_exception\",\"service\":\"%s\","
+                     "\"what\":\"%s\"}\n",
                      options.service.c_str(), exception.what());
     }
 

@@ -29,7 +29,7 @@ struct RuntimeOptions {
 };
 
 class Runtime {
-   public:
+ public:
     explicit Runtime(RuntimeOptions options);
     ~Runtime();  // Stop()s and joins
     Runtime(const Runtime&) = delete;
@@ -43,7 +43,7 @@ class Runtime {
     struct Impl;
     Impl& impl() { return *impl_; }
 
-   private:
+ private:
     std::unique_ptr<Impl> impl_;
 };
 
@@ -53,9 +53,9 @@ struct ServerOptions {
     std::uint16_t port = 0;  // 0: the kernel picks a free port
     std::size_t header_bytes_max = 16 * 1024;
     std::chrono::milliseconds header_timeout{15'000};
-    std::chrono::milliseconds body_timeout{60'000};          // an in-memory body, in total
-    std::chrono::milliseconds upload_idle_timeout{15'000};   // a streamed body, between chunks
-    std::chrono::milliseconds upload_timeout{15 * 60'000};   // a streamed body, in total
+    std::chrono::milliseconds body_timeout{60'000};         // an in-memory body, in total
+    std::chrono::milliseconds upload_idle_timeout{15'000};  // a streamed body, between chunks
+    std::chrono::milliseconds upload_timeout{15 * 60'000};  // a streamed body, in total
     std::chrono::milliseconds write_timeout{30'000};
     std::size_t connections_max = 10'000;
     std::filesystem::path upload_dir;  // empty: the system temp directory
@@ -79,7 +79,8 @@ struct ServerHooks {
     // Verifies the caller of a non-public route. Null: every route is open.
     std::function<Result<std::shared_ptr<const auth::Principal>>(const Request&)> authenticate;
     // Renders an error in the service's documented shape. REQUIRED.
-    std::function<Response(Status status, const Error& error, std::string_view request_id)> format_error;
+    std::function<Response(Status status, const Error& error, std::string_view request_id)>
+        format_error;
     // Called once per exchange after the response is written (or the connection dropped).
     std::function<void(const Exchange&)> on_exchange;
 };
@@ -90,12 +91,12 @@ Status StatusFor(ErrorCode code);
 // Routing, authentication and error mapping without sockets: what the server does with a
 // request whose body has been read. Exposed for unit tests.
 class Dispatcher {
-   public:
+ public:
     Dispatcher(std::string service, Router router, ServerHooks hooks);
 
     struct Prepared {
-        const Route* route = nullptr;      // null: `early` is the answer
-        std::optional<Response> early;     // 404, 405, OPTIONS, 401
+        const Route* route = nullptr;   // null: `early` is the answer
+        std::optional<Response> early;  // 404, 405, OPTIONS, 401
     };
     // Finds the route and authenticates. Fills request.path_params and request.principal.
     Prepared Prepare(Request& request) const;
@@ -109,14 +110,14 @@ class Dispatcher {
     const ServerHooks& hooks() const { return hooks_; }
     const Router& router() const { return router_; }
 
-   private:
+ private:
     std::string service_;
     Router router_;
     ServerHooks hooks_;
 };
 
 class Server {
-   public:
+ public:
     Server(Runtime& runtime, ServerOptions options, Router router, ServerHooks hooks);
     ~Server();
     Server(const Server&) = delete;
@@ -136,7 +137,7 @@ class Server {
 
     struct Impl;
 
-   private:
+ private:
     std::shared_ptr<Impl> impl_;
 };
 

@@ -25,7 +25,9 @@ Result<boost::json::object> ParseObject(std::string_view text) {
     return std::move(value.as_object());
 }
 
-std::string Serialize(const boost::json::value& value) { return boost::json::serialize(value); }
+std::string Serialize(const boost::json::value& value) {
+    return boost::json::serialize(value);
+}
 
 std::string_view TypeName(const boost::json::value& value) {
     switch (value.kind()) {
@@ -52,7 +54,9 @@ const boost::json::value* ObjectReader::Find(std::string_view field) const {
     return value;
 }
 
-bool ObjectReader::Has(std::string_view field) const { return Find(field) != nullptr; }
+bool ObjectReader::Has(std::string_view field) const {
+    return Find(field) != nullptr;
+}
 
 Error ObjectReader::Missing(std::string_view field) const {
     std::string path = PathOf(field);
@@ -62,7 +66,8 @@ Error ObjectReader::Missing(std::string_view field) const {
 Error ObjectReader::WrongType(std::string_view field, std::string_view expected) const {
     std::string path = PathOf(field);
     return Error::InvalidArgument(
-        path + " must be " + std::string(expected) + ", got " + std::string(TypeName(*Find(field))), path);
+        path + " must be " + std::string(expected) + ", got " + std::string(TypeName(*Find(field))),
+        path);
 }
 
 Result<std::optional<std::string>> ObjectReader::OptionalString(std::string_view field) const {

@@ -31,7 +31,7 @@ std::string_view TypeName(const boost::json::value& value);
 
 // Reads typed fields of one object. Cheap to copy; does not own the object.
 class ObjectReader {
-   public:
+ public:
     // REQUIRES: `object` outlives the reader. `path` is the object's own path ("" at the top).
     explicit ObjectReader(const boost::json::object& object, std::string path = {})
         : object_(&object), path_(std::move(path)) {}
@@ -48,13 +48,14 @@ class ObjectReader {
     Result<ObjectReader> RequiredObject(std::string_view field) const;
     Result<std::optional<ObjectReader>> OptionalObject(std::string_view field) const;
     Result<const boost::json::array*> RequiredArray(std::string_view field) const;
-    Result<const boost::json::array*> OptionalArray(std::string_view field) const;  // null if absent
+    Result<const boost::json::array*> OptionalArray(
+        std::string_view field) const;  // null if absent
 
     // The full path of a field of this object: "creditor.ispb".
     std::string PathOf(std::string_view field) const;
     const boost::json::object& object() const { return *object_; }
 
-   private:
+ private:
     const boost::json::value* Find(std::string_view field) const;
     Error Missing(std::string_view field) const;
     Error WrongType(std::string_view field, std::string_view expected) const;

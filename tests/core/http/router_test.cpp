@@ -10,7 +10,7 @@ Handler Named(std::string name) {
 }
 
 class RouterTest : public ::testing::Test {
-   protected:
+ protected:
     void SetUp() override {
         router_.Add(Method::kGet, "/payments", Named("list"));
         router_.Add(Method::kPost, "/payments", Named("create"));
@@ -57,7 +57,9 @@ TEST_F(RouterTest, KnownPathWithOtherMethodIs405WithAllow) {
     EXPECT_EQ(Run(Method::kGet, "/payments/abc/cancel"), "405:POST");
 }
 
-TEST_F(RouterTest, HeadIsServedByGet) { EXPECT_EQ(Run(Method::kHead, "/payments"), "list"); }
+TEST_F(RouterTest, HeadIsServedByGet) {
+    EXPECT_EQ(Run(Method::kHead, "/payments"), "list");
+}
 
 TEST(RouterDeathTest, DuplicateRouteIsAProgrammerError) {
     Router router;

@@ -15,37 +15,44 @@ namespace {
 using dictra::testing::HttpClient;
 
 Response RenderError(Status status, const Error& error, std::string_view) {
-    return JsonText(status, "{\"code\":\"" + std::string(ToString(error.code)) + "\",\"message\":\"" +
-                                error.message + "\"}");
+    return JsonText(status, "{\"code\":\"" + std::string(ToString(error.code)) +
+                                "\",\"message\":\"" + error.message + "\"}");
 }
 
 class ServerTest : public ::testing::Test {
-   protected:
+ protected:
     void SetUp() override {
         Router router;
-        router.Add(Method::kGet, "/hello",
-                   [](Request&) -> Result<Response> { return JsonText(Status::kOk, R"({"hello":"world"})"); },
-                   RouteOptions{.execution = Execution::kInline});
+        router.Add(
+            Method::kGet, "/hello",
+            [](Request&) -> Result<Response> {
+                return JsonText(Status::kOk, R"({"hello":"world"})");
+            },
+            RouteOptions{.execution = Execution::kInline});
         router.Add(Method::kPost, "/echo", [](Request& request) -> Result<Response> {
             return Text(Status::kOk, "application/octet-stream", request.body);
         });
         router.Add(Method::kGet, "/items/{id}", [](Request& request) -> Result<Response> {
             if (request.PathParam("id") == "missing") return Error::NotFound("item missing");
             std::string query(request.QueryParam("q").value_or(""));
-            return Text(Status::kOk, "text/plain", std::string(request.PathParam("id")) + "|" + query);
+            return Text(Status::kOk, "text/plain",
+                        std::string(request.PathParam("id")) + "|" + query);
         });
-        router.Add(Method::kPost, "/small", [](Request&) -> Result<Response> { return Empty(Status::kNoContent); },
-                   RouteOptions{.body_bytes_max = 16});
-        router.Add(Method::kPost, "/upload",
-                   [this](Request& request) -> Result<Response> {
-                       upload_path_ = request.body_file;
-                       std::ifstream file(request.body_file, std::ios::binary);
-                       std::string content((std::istreambuf_iterator<char>(file)), {});
-                       bool all_x = content.find_first_not_of('x') == std::string::npos;
-                       return Text(Status::kOk, "text/plain",
-                                   std::to_string(content.size()) + (all_x ? ":ok" : ":bad"));
-                   },
-                   RouteOptions{.body_bytes_max = 8 * 1024 * 1024, .stream_body_to_disk = true});
+        router.Add(
+            Method::kPost, "/small",
+            [](Request&) -> Result<Response> { return Empty(Status::kNoContent); },
+            RouteOptions{.body_bytes_max = 16});
+        router.Add(
+            Method::kPost, "/upload",
+            [this](Request& request) -> Result<Response> {
+                upload_path_ = request.body_file;
+                std::ifstream file(request.body_file, std::ios::binary);
+                std::string content((std::istreambuf_iterator<char>(file)), {});
+                bool all_x = content.find_first_not_of('x') == std::string::npos;
+                return Text(Status::kOk, "text/plain",
+                            std::to_string(content.size()) + (all_x ? ":ok" : ":bad"));
+            },
+            RouteOptions{.body_bytes_max = 8 * 1024 * 1024, .stream_body_to_disk = true});
         router.Add(Method::kGet, "/boom", [](Request&) -> Result<Response> {
             throw std::runtime_error("SELECT secret FROM internals");
         });
@@ -56,15 +63,19 @@ class ServerTest : public ::testing::Test {
         router.Add(Method::kGet, "/private", [](Request&) -> Result<Response> {
             return JsonText(Status::kOk, R"({"private":true})");
         });
-        router.Add(Method::kGet, "/open", [](Request&) -> Result<Response> { return JsonText(Status::kOk, "{}"); },
-                   RouteOptions{.is_public = true});
+        router.Add(
+            Method::kGet, "/open",
+            [](Request&) -> Result<Response> { return JsonText(Status::kOk, "{}"); },
+            RouteOptions{.is_public = true});
 
         ServerHooks hooks;
         hooks.format_error = RenderError;
-        hooks.authenticate = [](const Request& request) -> Result<std::shared_ptr<const auth::Principal>> {
+        hooks.authenticate =
+            [](const Request& request) -> Result<std::shared_ptr<const auth::Principal>> {
             // Stand-in verification for the transport tests: only the path matters here; the real
             // verifier has its own tests.
-            if (request.Header("Authorization") == "Bearer good") return std::shared_ptr<const auth::Principal>();
+            if (request.Header("Authorization") == "Bearer good")
+                return std::shared_ptr<const auth::Principal>();
             return Error::Unauthenticated("missing or bad bearer token");
         };
         hooks.on_exchange = [this](const Exchange& exchange) {
@@ -89,7 +100,9 @@ class ServerTest : public ::testing::Test {
         runtime_->Stop();
     }
 
-    std::vector<std::pair<std::string, std::string>> Auth() { return {{"Authorization", "Bearer good"}}; }
+    std::vector<std::pair<std::string, std::string>> Auth() {
+        return {{"Authorization", "Bearer good"}};
+    }
 
     std::unique_ptr<Runtime> runtime_;
     std::unique_ptr<Server> server_;
@@ -116,10 +129,12 @@ TEST_F(ServerTest, GeneratesOrEchoesTheRequestId) {
     auto generated = client.Get("/hello", Auth());
     ASSERT_TRUE(generated.ok());
     EXPECT_EQ(generated->Header("X-Request-Id").size(), 32u);
-    auto echoed = client.Get("/hello", {{"Authorization", "Bearer good"}, {"X-Request-Id", "abc-123"}});
+    auto echoed =
+        client.Get("/hello", {{"Authorization", "Bearer good"}, {"X-Request-Id", "abc-123"}});
     EXPECT_EQ(echoed->Header("X-Request-Id"), "abc-123");
     // An id that could inject into logs is replaced, not echoed.
-    auto replaced = client.Get("/hello", {{"Authorization", "Bearer good"}, {"X-Request-Id", "a\"b{}"}});
+    auto replaced =
+        client.Get("/hello", {{"Authorization", "Bearer good"}, {"X-Request-Id", "a\"b{}"}});
     EXPECT_EQ(replaced->Header("X-Request-Id").size(), 32u);
 }
 
@@ -171,7 +186,8 @@ TEST_F(ServerTest, DeclaredBodyOverTheLimitIs413AndCloses) {
 TEST_F(ServerTest, ChunkedBodyOverTheLimitIs413) {
     HttpClient client(port_);
     std::string request =
-        "POST /small HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer good\r\nTransfer-Encoding: chunked\r\n\r\n"
+        "POST /small HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer good\r\nTransfer-Encoding: "
+        "chunked\r\n\r\n"
         "10\r\n0123456789abcdef\r\n10\r\n0123456789abcdef\r\n0\r\n\r\n";
     ASSERT_TRUE(client.WriteRaw(request).ok());
     auto response = client.ReadResponse();
@@ -181,13 +197,17 @@ TEST_F(ServerTest, ChunkedBodyOverTheLimitIs413) {
 
 TEST_F(ServerTest, DefaultBodyLimitIsOneMebibyte) {
     HttpClient client(port_);
-    EXPECT_EQ(client.Send("POST", "/echo", Auth(), std::string(kBodyBytesMaxDefault, 'x'))->status, 200);
-    EXPECT_EQ(client.Send("POST", "/echo", Auth(), std::string(kBodyBytesMaxDefault + 1, 'x'))->status, 413);
+    EXPECT_EQ(client.Send("POST", "/echo", Auth(), std::string(kBodyBytesMaxDefault, 'x'))->status,
+              200);
+    EXPECT_EQ(
+        client.Send("POST", "/echo", Auth(), std::string(kBodyBytesMaxDefault + 1, 'x'))->status,
+        413);
 }
 
 TEST_F(ServerTest, StreamsLargeUploadsToDiskAndRemovesThem) {
     HttpClient client(port_);
-    auto response = client.Send("POST", "/upload", {{"Authorization", "Bearer good"}, {"Expect", "100-continue"}},
+    auto response = client.Send("POST", "/upload",
+                                {{"Authorization", "Bearer good"}, {"Expect", "100-continue"}},
                                 std::string(3 * 1024 * 1024, 'x'));
     ASSERT_TRUE(response.ok()) << response.error().message;
     EXPECT_EQ(response->body, std::to_string(3 * 1024 * 1024) + ":ok");
@@ -197,7 +217,8 @@ TEST_F(ServerTest, StreamsLargeUploadsToDiskAndRemovesThem) {
 
 TEST_F(ServerTest, HugeHeaderIs431) {
     HttpClient client(port_);
-    auto response = client.Get("/hello", {{"Authorization", "Bearer good"}, {"X-Big", std::string(20 * 1024, 'a')}});
+    auto response = client.Get(
+        "/hello", {{"Authorization", "Bearer good"}, {"X-Big", std::string(20 * 1024, 'a')}});
     ASSERT_TRUE(response.ok()) << response.error().message;
     EXPECT_EQ(response->status, 431);
 }
@@ -229,8 +250,9 @@ TEST_F(ServerTest, SlowHeaderIsCutOff) {
 
 TEST_F(ServerTest, SlowBodyIsCutOff) {
     HttpClient client(port_);
-    ASSERT_TRUE(client.WriteRaw("POST /echo HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer good\r\n"
-                                "Content-Length: 100\r\n\r\nabc")
+    ASSERT_TRUE(client
+                    .WriteRaw("POST /echo HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer good\r\n"
+                              "Content-Length: 100\r\n\r\nabc")
                     .ok());
     EXPECT_TRUE(client.WaitClosed(std::chrono::seconds(3)));
 }

@@ -36,7 +36,8 @@ TEST(JsonParseTest, BodyMustBeAnObject) {
 }
 
 TEST(ObjectReaderTest, ReadsTypedFields) {
-    auto object = *ParseObject(R"({"s":"x","i":15000,"f":1.5e4,"b":true,"o":{"ispb":"12345678"},"a":[1]})");
+    auto object =
+        *ParseObject(R"({"s":"x","i":15000,"f":1.5e4,"b":true,"o":{"ispb":"12345678"},"a":[1]})");
     ObjectReader reader(object);
     EXPECT_EQ(*reader.RequiredString("s"), "x");
     EXPECT_EQ(*reader.RequiredInt("i"), 15000);
@@ -48,7 +49,8 @@ TEST(ObjectReaderTest, ReadsTypedFields) {
 }
 
 TEST(ObjectReaderTest, MissingAndMistypedFieldsNameTheField) {
-    auto object = *ParseObject(R"({"amount":"100","creditor":{"ispb":12},"opt":null,"frac":150.5})");
+    auto object =
+        *ParseObject(R"({"amount":"100","creditor":{"ispb":12},"opt":null,"frac":150.5})");
     ObjectReader reader(object);
     auto missing = reader.RequiredString("external_id");
     ASSERT_FALSE(missing.ok());
