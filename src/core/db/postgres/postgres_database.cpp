@@ -15,6 +15,7 @@
 #include "core/db/backends.hpp"
 #include "core/db/group_commit.hpp"
 #include "core/db/placeholders.hpp"
+#include "core/db/reader_pool.hpp"
 
 namespace dictra::db::internal {
 namespace {
@@ -308,7 +309,7 @@ class PostgresDatabase final : public Database {
     PostgresDatabase(std::unique_ptr<GroupCommitWriter> writer,
                      std::vector<std::unique_ptr<PostgresConnection>> readers,
                      const DatabaseOptions& options)
-        : writer_(std::move(writer)), idle_readers_(std::move(readers)) {
+        : writer_(std::move(writer)), readers_(std::move(readers)) {
         migration_clock_ = options.clock;
     }
 
@@ -323,10 +324,7 @@ class PostgresDatabase final : public Database {
 
     void Close() override {
         writer_->Close();
-        std::unique_lock lock(mutex_);
-        closed_ = true;
-        reader_returned_.wait(lock, [this] { return readers_in_use_ == 0; });
-        idle_readers_.clear();
+        readers_.Close();
     }
 
     Dialect dialect() const override { return Dialect::kPostgres; }
@@ -335,23 +333,8 @@ class PostgresDatabase final : public Database {
     Status WriteErased(const WriteFunction& fn) override { return writer_->Submit(fn); }
 
     Status ReadErased(const ReadFunction& fn) override {
-        std::unique_ptr<PostgresConnection> connection;
-        {
-            std::unique_lock lock(mutex_);
-            reader_returned_.wait(lock, [this] { return closed_ || !idle_readers_.empty(); });
-            if (closed_) return Error::Unavailable("database is closed");
-            connection = std::move(idle_readers_.back());
-            idle_readers_.pop_back();
-            ++readers_in_use_;
-        }
-        Status result = RunRead(*connection, fn);
-        {
-            std::lock_guard lock(mutex_);
-            idle_readers_.push_back(std::move(connection));
-            --readers_in_use_;
-        }
-        reader_returned_.notify_all();
-        return result;
+        return readers_.With(
+            [&fn](PostgresConnection& connection) { return RunRead(connection, fn); });
     }
 
  private:
@@ -373,11 +356,7 @@ class PostgresDatabase final : public Database {
     }
 
     std::unique_ptr<GroupCommitWriter> writer_;
-    std::mutex mutex_;
-    std::condition_variable reader_returned_;
-    std::vector<std::unique_ptr<PostgresConnection>> idle_readers_;  // guarded by mutex_
-    std::size_t readers_in_use_ = 0;                                 // guarded by mutex_
-    bool closed_ = false;                                            // guarded by mutex_
+    ReaderPool<PostgresConnection> readers_;
 };
 
 }  // namespace

@@ -17,6 +17,7 @@
 #include "core/check.hpp"
 #include "core/db/backends.hpp"
 #include "core/db/group_commit.hpp"
+#include "core/db/reader_pool.hpp"
 
 namespace dictra::db::internal {
 namespace {
@@ -298,7 +299,7 @@ class SqliteDatabase final : public Database {
                    std::vector<std::unique_ptr<SqliteConnection>> readers,
                    const DatabaseOptions& options, std::filesystem::path delete_on_close)
         : writer_(std::move(writer)),
-          idle_readers_(std::move(readers)),
+          readers_(std::move(readers)),
           delete_on_close_(std::move(delete_on_close)) {
         migration_clock_ = options.clock;
     }
@@ -314,10 +315,7 @@ class SqliteDatabase final : public Database {
 
     void Close() override {
         writer_->Close();
-        std::unique_lock lock(mutex_);
-        closed_ = true;
-        reader_returned_.wait(lock, [this] { return readers_in_use_ == 0; });
-        idle_readers_.clear();
+        readers_.Close();
         if (!delete_on_close_.empty()) RemoveDatabaseFiles(delete_on_close_);
     }
 
@@ -327,23 +325,8 @@ class SqliteDatabase final : public Database {
     Status WriteErased(const WriteFunction& fn) override { return writer_->Submit(fn); }
 
     Status ReadErased(const ReadFunction& fn) override {
-        std::unique_ptr<SqliteConnection> connection;
-        {
-            std::unique_lock lock(mutex_);
-            reader_returned_.wait(lock, [this] { return closed_ || !idle_readers_.empty(); });
-            if (closed_) return Error::Unavailable("database is closed");
-            connection = std::move(idle_readers_.back());
-            idle_readers_.pop_back();
-            ++readers_in_use_;
-        }
-        Status result = RunRead(*connection, fn);
-        {
-            std::lock_guard lock(mutex_);
-            idle_readers_.push_back(std::move(connection));
-            --readers_in_use_;
-        }
-        reader_returned_.notify_all();
-        return result;
+        return readers_.With(
+            [&fn](SqliteConnection& connection) { return RunRead(connection, fn); });
     }
 
  private:
@@ -364,12 +347,8 @@ class SqliteDatabase final : public Database {
     }
 
     std::unique_ptr<GroupCommitWriter> writer_;
-    std::mutex mutex_;
-    std::condition_variable reader_returned_;
-    std::vector<std::unique_ptr<SqliteConnection>> idle_readers_;  // guarded by mutex_
-    std::size_t readers_in_use_ = 0;                               // guarded by mutex_
-    bool closed_ = false;                                          // guarded by mutex_
-    const std::filesystem::path delete_on_close_;                  // empty for real files
+    ReaderPool<SqliteConnection> readers_;
+    const std::filesystem::path delete_on_close_;  // empty for real files
 };
 
 std::string FileUri(const std::filesystem::path& path) {
