@@ -71,6 +71,9 @@ struct ResultDeleter {
 };
 using ResultPtr = std::unique_ptr<PGresult, ResultDeleter>;
 
+// How long opening a connection may take unless the URL says otherwise.
+constexpr int kConnectTimeoutSecondsDefault = 10;
+
 class PostgresConnection final : public Transaction {
  public:
     PostgresConnection(PGconn* conn, const DatabaseOptions& options)
@@ -79,7 +82,13 @@ class PostgresConnection final : public Transaction {
 
     static Result<std::unique_ptr<PostgresConnection>> Open(const std::string& url,
                                                             const DatabaseOptions& options) {
-        PGconn* conn = PQconnectdb(url.c_str());
+        // Without a timeout libpq waits on an unreachable host as long as TCP does (minutes),
+        // and start-up would hang instead of failing with one clear line. The default comes
+        // first so that a connect_timeout in the URL itself still wins.
+        const char* const keywords[] = {"connect_timeout", "dbname", nullptr};
+        const std::string timeout = std::to_string(kConnectTimeoutSecondsDefault);
+        const char* const values[] = {timeout.c_str(), url.c_str(), nullptr};
+        PGconn* conn = PQconnectdbParams(keywords, values, /*expand_dbname=*/1);
         if (conn == nullptr) return Error::Unavailable("cannot allocate a PostgreSQL connection");
         auto connection = std::make_unique<PostgresConnection>(conn, options);
         if (PQstatus(conn) != CONNECTION_OK) {
