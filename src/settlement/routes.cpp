@@ -1,8 +1,11 @@
 #include "settlement/routes.hpp"
 
+#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
+#include "core/auth/principal.hpp"
 #include "core/json/json.hpp"
+#include "core/time.hpp"
 
 namespace dictra::settlement {
 namespace {
@@ -28,6 +31,179 @@ std::string_view CodeFor(http::Status status, const Error& error) {
         case ErrorCode::kInternal: return "INTERNAL_ERROR";
     }
     return "INTERNAL_ERROR";
+}
+
+// ---- JSON -> command ----
+
+Result<CreatePaymentCommand::PartyFields> ReadParty(const json::ObjectReader& body,
+                                                    const std::string& side) {
+    CreatePaymentCommand::PartyFields party;
+    DICTRA_ASSIGN_OR_RETURN(party.ispb, body.RequiredString(side + "_ispb"));
+    DICTRA_ASSIGN_OR_RETURN(party.document, body.RequiredString(side + "_document"));
+    DICTRA_ASSIGN_OR_RETURN(party.name, body.OptionalString(side + "_name"));
+    DICTRA_ASSIGN_OR_RETURN(party.account_no, body.RequiredString(side + "_account_no"));
+    DICTRA_ASSIGN_OR_RETURN(party.account_type, body.RequiredString(side + "_account_type"));
+    DICTRA_ASSIGN_OR_RETURN(party.branch, body.OptionalString(side + "_branch"));
+    return party;
+}
+
+Result<CreatePaymentCommand> ParseCreatePayment(const http::Request& request) {
+    DICTRA_ASSIGN_OR_RETURN(boost::json::object object, json::ParseObject(request.body));
+    json::ObjectReader body(object);
+    CreatePaymentCommand command;
+    DICTRA_ASSIGN_OR_RETURN(command.external_id, body.OptionalString("external_id"));
+    DICTRA_ASSIGN_OR_RETURN(command.amount_centavos, body.RequiredInt("amount"));
+    DICTRA_ASSIGN_OR_RETURN(command.currency, body.OptionalString("currency"));
+    DICTRA_ASSIGN_OR_RETURN(command.debtor, ReadParty(body, "debtor"));
+    DICTRA_ASSIGN_OR_RETURN(command.creditor, ReadParty(body, "creditor"));
+    DICTRA_ASSIGN_OR_RETURN(command.description, body.OptionalString("description"));
+    DICTRA_ASSIGN_OR_RETURN(command.qr_code_data, body.OptionalString("qr_code_data"));
+    DICTRA_ASSIGN_OR_RETURN(command.tx_id, body.OptionalString("tx_id"));
+    DICTRA_ASSIGN_OR_RETURN(command.scheduled_date, body.OptionalString("scheduled_date"));
+    DICTRA_ASSIGN_OR_RETURN(const boost::json::array* discounts, body.OptionalArray("discounts"));
+    if (discounts) {
+        for (std::size_t discount_idx = 0; discount_idx < discounts->size(); ++discount_idx) {
+            DICTRA_ASSIGN_OR_RETURN(json::ObjectReader item,
+                                    json::ElementObject(*discounts, discount_idx, "discounts"));
+            CreatePaymentCommand::DiscountFields discount;
+            DICTRA_ASSIGN_OR_RETURN(discount.date, item.RequiredString("date"));
+            DICTRA_ASSIGN_OR_RETURN(discount.amount_centavos, item.RequiredInt("amount"));
+            command.discounts.push_back(std::move(discount));
+        }
+    }
+    DICTRA_ASSIGN_OR_RETURN(const boost::json::array* additional_info,
+                            body.OptionalArray("additional_info"));
+    if (additional_info) {
+        for (std::size_t item_idx = 0; item_idx < additional_info->size(); ++item_idx) {
+            DICTRA_ASSIGN_OR_RETURN(
+                json::ObjectReader item,
+                json::ElementObject(*additional_info, item_idx, "additional_info"));
+            AdditionalInfo info;
+            DICTRA_ASSIGN_OR_RETURN(info.key, item.RequiredString("key"));
+            DICTRA_ASSIGN_OR_RETURN(info.value, item.RequiredString("value"));
+            command.additional_info.push_back(std::move(info));
+        }
+    }
+    if (auto key = request.Header("Idempotency-Key")) command.idempotency_key = std::string(*key);
+    return command;
+}
+
+Result<StatusUpdateCommand> ParseStatusUpdate(const http::Request& request) {
+    DICTRA_ASSIGN_OR_RETURN(boost::json::object object, json::ParseObject(request.body));
+    json::ObjectReader body(object);
+    StatusUpdateCommand command;
+    DICTRA_ASSIGN_OR_RETURN(command.status, body.RequiredString("status"));
+    DICTRA_ASSIGN_OR_RETURN(command.end_to_end_id, body.OptionalString("end_to_end_id"));
+    return command;
+}
+
+std::optional<std::string> Query(const http::Request& request, std::string_view name) {
+    auto value = request.QueryParam(name);
+    return value ? std::optional<std::string>(std::string(*value)) : std::nullopt;
+}
+
+ListQuery ParseListQuery(const http::Request& request) {
+    return ListQuery{.status = Query(request, "status"),
+                     .debtor_ispb = Query(request, "debtor_ispb"),
+                     .creditor_ispb = Query(request, "creditor_ispb"),
+                     .min_amount = Query(request, "min_amount"),
+                     .max_amount = Query(request, "max_amount"),
+                     .limit = Query(request, "limit"),
+                     .offset = Query(request, "offset")};
+}
+
+// ---- model -> JSON ----
+
+void PutOptional(boost::json::object& object, std::string_view key,
+                 const std::optional<std::string>& text) {
+    if (text) object[key] = *text;
+}
+
+void PutOptionalTime(boost::json::object& object, std::string_view key,
+                     const std::optional<SystemTimePoint>& at) {
+    if (at) object[key] = FormatRfc3339(*at);
+}
+
+void PutParty(boost::json::object& object, const std::string& side, const Party& party) {
+    object[side + "_ispb"] = party.ispb;
+    object[side + "_document"] = party.document;
+    PutOptional(object, side + "_name", party.name);
+    object[side + "_account_no"] = party.account_no;
+    object[side + "_account_type"] = ToString(party.account_type);
+    PutOptional(object, side + "_branch", party.branch);
+}
+
+// The full resource (create, get). Absent optional fields are left out, as the document does.
+boost::json::object ToJson(const PaymentRequest& payment) {
+    boost::json::object object;
+    object["id"] = payment.id;
+    object["unique_id"] = payment.unique_id;
+    PutOptional(object, "external_id", payment.external_id);
+    object["status"] = ToString(payment.status);
+    object["amount"] = payment.amount_centavos;
+    object["currency"] = payment.currency;
+    PutParty(object, "debtor", payment.debtor);
+    PutParty(object, "creditor", payment.creditor);
+    PutOptional(object, "description", payment.description);
+    PutOptional(object, "qr_code_data", payment.qr_code_data);
+    PutOptional(object, "tx_id", payment.tx_id);
+    PutOptionalTime(object, "scheduled_date", payment.scheduled_date);
+    boost::json::array discounts;
+    for (const Discount& discount : payment.discounts)
+        discounts.push_back(boost::json::object{{"date", FormatRfc3339(discount.date)},
+                                                {"amount", discount.amount_centavos}});
+    object["discounts"] = std::move(discounts);
+    boost::json::array additional_info;
+    for (const AdditionalInfo& item : payment.additional_info)
+        additional_info.push_back(boost::json::object{{"key", item.key}, {"value", item.value}});
+    object["additional_info"] = std::move(additional_info);
+    PutOptional(object, "end_to_end_id", payment.end_to_end_id);
+    PutOptionalTime(object, "processed_at", payment.processed_at);
+    object["created_at"] = FormatRfc3339(payment.created_at);
+    object["updated_at"] = FormatRfc3339(payment.updated_at);
+    return object;
+}
+
+// The list item of the document: the request without its parties' details.
+boost::json::object ToSummaryJson(const PaymentRequest& payment) {
+    boost::json::object object;
+    object["id"] = payment.id;
+    object["unique_id"] = payment.unique_id;
+    PutOptional(object, "external_id", payment.external_id);
+    object["status"] = ToString(payment.status);
+    object["amount"] = payment.amount_centavos;
+    object["currency"] = payment.currency;
+    object["debtor_ispb"] = payment.debtor.ispb;
+    object["creditor_ispb"] = payment.creditor.ispb;
+    PutOptional(object, "end_to_end_id", payment.end_to_end_id);
+    PutOptionalTime(object, "scheduled_date", payment.scheduled_date);
+    object["created_at"] = FormatRfc3339(payment.created_at);
+    PutOptionalTime(object, "processed_at", payment.processed_at);
+    return object;
+}
+
+boost::json::object ToPageJson(const PaymentPage& page) {
+    boost::json::array data;
+    for (const PaymentRequest& payment : page.data) data.push_back(ToSummaryJson(payment));
+    boost::json::object pagination{{"total", page.total},
+                                   {"page", page.offset / page.limit},
+                                   {"page_size", page.limit},
+                                   {"total_pages", (page.total + page.limit - 1) / page.limit}};
+    return {{"data", std::move(data)}, {"pagination", std::move(pagination)}};
+}
+
+boost::json::object ToStatusJson(const PaymentRequest& payment) {
+    boost::json::object object;
+    object["id"] = payment.id;
+    object["status"] = ToString(payment.status);
+    PutOptional(object, "end_to_end_id", payment.end_to_end_id);
+    PutOptionalTime(object, "processed_at", payment.processed_at);
+    object["updated_at"] = FormatRfc3339(payment.updated_at);
+    return object;
+}
+
+http::Response Json(http::Status status, const boost::json::object& body) {
+    return http::JsonText(status, json::Serialize(body));
 }
 
 }  // namespace
@@ -61,6 +237,46 @@ void AddRoutes(http::Router& router, SettlementService& service) {
                                   R"({"status":"unavailable","database":"disconnected"})");
         },
         http::RouteOptions{.is_public = true});
+
+    router.Add(http::Method::kPost, "/api/v1/payments",
+               [&service](http::Request& request) -> Result<http::Response> {
+                   DICTRA_ASSIGN_OR_RETURN(CreatePaymentCommand command,
+                                           ParseCreatePayment(request));
+                   DICTRA_ASSIGN_OR_RETURN(CreateOutcome outcome,
+                                           service.Create(command, *request.principal));
+                   // A replayed create answers 200 with the first request (docs/settlement.md).
+                   return Json(outcome.created ? http::Status::kCreated : http::Status::kOk,
+                               ToJson(outcome.payment));
+               });
+    router.Add(http::Method::kGet, "/api/v1/payments",
+               [&service](http::Request& request) -> Result<http::Response> {
+                   DICTRA_ASSIGN_OR_RETURN(
+                       PaymentPage page, service.List(ParseListQuery(request), *request.principal));
+                   return Json(http::Status::kOk, ToPageJson(page));
+               });
+    router.Add(
+        http::Method::kGet, "/api/v1/payments/{id}",
+        [&service](http::Request& request) -> Result<http::Response> {
+            DICTRA_ASSIGN_OR_RETURN(std::int64_t id, ParsePaymentId(request.PathParam("id")));
+            DICTRA_ASSIGN_OR_RETURN(PaymentRequest payment, service.Get(id, *request.principal));
+            return Json(http::Status::kOk, ToJson(payment));
+        });
+    router.Add(http::Method::kDelete, "/api/v1/payments/{id}",
+               [&service](http::Request& request) -> Result<http::Response> {
+                   DICTRA_ASSIGN_OR_RETURN(std::int64_t id,
+                                           ParsePaymentId(request.PathParam("id")));
+                   DICTRA_RETURN_IF_ERROR(service.Cancel(id, *request.principal));
+                   return http::Empty(http::Status::kNoContent);
+               });
+    router.Add(http::Method::kPut, "/api/v1/payments/{id}/status",
+               [&service](http::Request& request) -> Result<http::Response> {
+                   DICTRA_ASSIGN_OR_RETURN(std::int64_t id,
+                                           ParsePaymentId(request.PathParam("id")));
+                   DICTRA_ASSIGN_OR_RETURN(StatusUpdateCommand command, ParseStatusUpdate(request));
+                   DICTRA_ASSIGN_OR_RETURN(PaymentRequest payment,
+                                           service.UpdateStatus(id, command, *request.principal));
+                   return Json(http::Status::kOk, ToStatusJson(payment));
+               });
 }
 
 }  // namespace dictra::settlement

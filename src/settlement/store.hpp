@@ -1,9 +1,17 @@
 // Settlement's tables (prefix `settlement_`) and the SQL that reads and writes them.
+//
+// Every write goes through Database::Write, so when a method returns the change is durable.
+// The store keeps no rules of its own: status changes are decided by a function the service
+// passes in, run inside the write so the read-decide-update is atomic.
 #pragma once
 
+#include <functional>
+#include <optional>
 #include <span>
+#include <string>
 
 #include "core/db/database.hpp"
+#include "settlement/model.hpp"
 
 namespace dictra::settlement {
 
@@ -15,6 +23,29 @@ class SettlementStore {
     static std::span<const db::Migration> Migrations();
 
     Status Ping() { return database_.Ping(); }
+
+    // Inserts `payment` (its id is assigned here) and its creation history row, unless
+    // `idempotency_key` is set and a request already holds it: then nothing is written and the
+    // existing request comes back with created = false and its fingerprint in
+    // `*stored_fingerprint`.
+    Result<CreateOutcome> Insert(const PaymentRequest& payment,
+                                 const std::optional<std::string>& idempotency_key,
+                                 const std::string& fingerprint, const std::string& changed_by,
+                                 std::string* stored_fingerprint);
+
+    Result<std::optional<PaymentRequest>> Get(std::int64_t id);
+
+    Result<PaymentPage> List(const PaymentFilter& filter);
+
+    // Reads request `id` (kNotFound if absent), asks `decide` for its new state, and stores that
+    // state with a history row from the old status to the new one, all in one write. An error of
+    // `decide` is returned and nothing changes.
+    using Decide = std::function<Result<PaymentRequest>(const PaymentRequest& current)>;
+    Result<PaymentRequest> ChangeStatus(std::int64_t id, const std::string& changed_by,
+                                        const Decide& decide);
+
+    // History rows of one request, oldest first.
+    Result<std::vector<StatusHistoryEntry>> History(std::int64_t id);
 
  private:
     db::Database& database_;
