@@ -168,4 +168,29 @@ struct StatusHistoryEntry {
     SystemTimePoint changed_at;
 };
 
+// POST /payments/{id}/confirm-credit, already read from JSON ("Credit Confirmation").
+struct ConfirmCreditCommand {
+    std::int64_t amount_centavos = 0;  // the body's `amount`: must equal the payment's amount
+    std::optional<std::string> notes;
+};
+
+// Not in the document; bounds what one confirmation may make us store.
+inline constexpr std::size_t kConfirmationNotesCharsMax = 1000;
+// The only status a confirmation has: it exists once the credit was confirmed.
+inline constexpr std::string_view kConfirmationStatusConfirmed = "CONFIRMED";
+
+// One row of settlement_credit_confirmations: at most one per payment request.
+struct CreditConfirmation {
+    std::int64_t id = 0;
+    std::string unique_id;  // UUIDv4
+    std::int64_t payment_request_id = 0;
+    std::string status{kConfirmationStatusConfirmed};
+    SystemTimePoint confirmed_at;
+    std::string confirmed_by;  // the token's sub
+    std::int64_t confirmed_amount_centavos = 0;
+    std::optional<std::string> notes;
+    SystemTimePoint created_at;
+    SystemTimePoint updated_at;
+};
+
 }  // namespace dictra::settlement

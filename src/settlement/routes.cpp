@@ -97,6 +97,15 @@ Result<StatusUpdateCommand> ParseStatusUpdate(const http::Request& request) {
     return command;
 }
 
+Result<ConfirmCreditCommand> ParseConfirmCredit(const http::Request& request) {
+    DICTRA_ASSIGN_OR_RETURN(boost::json::object object, json::ParseObject(request.body));
+    json::ObjectReader body(object);
+    ConfirmCreditCommand command;
+    DICTRA_ASSIGN_OR_RETURN(command.amount_centavos, body.RequiredInt("amount"));
+    DICTRA_ASSIGN_OR_RETURN(command.notes, body.OptionalString("notes"));
+    return command;
+}
+
 std::optional<std::string> Query(const http::Request& request, std::string_view name) {
     auto value = request.QueryParam(name);
     return value ? std::optional<std::string>(std::string(*value)) : std::nullopt;
@@ -202,6 +211,21 @@ boost::json::object ToStatusJson(const PaymentRequest& payment) {
     return object;
 }
 
+boost::json::object ToJson(const CreditConfirmation& confirmation) {
+    boost::json::object object;
+    object["id"] = confirmation.id;
+    object["unique_id"] = confirmation.unique_id;
+    object["payment_request_id"] = confirmation.payment_request_id;
+    object["status"] = confirmation.status;
+    object["confirmed_at"] = FormatRfc3339(confirmation.confirmed_at);
+    object["confirmed_by"] = confirmation.confirmed_by;
+    object["confirmed_amount"] = confirmation.confirmed_amount_centavos;
+    PutOptional(object, "notes", confirmation.notes);
+    object["created_at"] = FormatRfc3339(confirmation.created_at);
+    object["updated_at"] = FormatRfc3339(confirmation.updated_at);
+    return object;
+}
+
 http::Response Json(http::Status status, const boost::json::object& body) {
     return http::JsonText(status, json::Serialize(body));
 }
@@ -276,6 +300,24 @@ void AddRoutes(http::Router& router, SettlementService& service) {
                    DICTRA_ASSIGN_OR_RETURN(PaymentRequest payment,
                                            service.UpdateStatus(id, command, *request.principal));
                    return Json(http::Status::kOk, ToStatusJson(payment));
+               });
+    // The document answers 200 (not 201) to a confirmation; the row is durable before it.
+    router.Add(
+        http::Method::kPost, "/api/v1/payments/{id}/confirm-credit",
+        [&service](http::Request& request) -> Result<http::Response> {
+            DICTRA_ASSIGN_OR_RETURN(std::int64_t id, ParsePaymentId(request.PathParam("id")));
+            DICTRA_ASSIGN_OR_RETURN(ConfirmCreditCommand command, ParseConfirmCredit(request));
+            DICTRA_ASSIGN_OR_RETURN(CreditConfirmation confirmation,
+                                    service.ConfirmCredit(id, command, *request.principal));
+            return Json(http::Status::kOk, ToJson(confirmation));
+        });
+    router.Add(http::Method::kGet, "/api/v1/payments/{id}/confirm-credit",
+               [&service](http::Request& request) -> Result<http::Response> {
+                   DICTRA_ASSIGN_OR_RETURN(std::int64_t id,
+                                           ParsePaymentId(request.PathParam("id")));
+                   DICTRA_ASSIGN_OR_RETURN(CreditConfirmation confirmation,
+                                           service.GetCreditConfirmation(id, *request.principal));
+                   return Json(http::Status::kOk, ToJson(confirmation));
                });
 }
 

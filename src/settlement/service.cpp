@@ -304,6 +304,46 @@ Result<PaymentRequest> SettlementService::Transition(
         });
 }
 
+Result<CreditConfirmation> SettlementService::ConfirmCredit(std::int64_t id,
+                                                            const ConfirmCreditCommand& command,
+                                                            const auth::Principal& principal) {
+    if (command.notes && Utf8Length(*command.notes) > kConfirmationNotesCharsMax)
+        return Invalid("notes", "must be at most " + std::to_string(kConfirmationNotesCharsMax) +
+                                    " characters");
+    DICTRA_ASSIGN_OR_RETURN(PaymentRequest payment, Get(id, principal));
+    // COMPLETED is final, so the status read here cannot change before the insert.
+    if (payment.status != PaymentStatus::kCompleted)
+        return InvalidTransition("cannot confirm credit for payment in " +
+                                 std::string(ToString(payment.status)) + " status");
+    if (command.amount_centavos != payment.amount_centavos)
+        return Error::InvalidArgument("amount (confirmed_amount) must equal the payment amount " +
+                                          std::to_string(payment.amount_centavos) + ", got " +
+                                          std::to_string(command.amount_centavos),
+                                      "amount");
+    const SystemTimePoint now = clock_.Now();
+    CreditConfirmation confirmation{.unique_id = NewUuidV4(),
+                                    .payment_request_id = payment.id,
+                                    .confirmed_at = now,
+                                    .confirmed_by = principal.sub,
+                                    .confirmed_amount_centavos = command.amount_centavos,
+                                    .notes = command.notes,
+                                    .created_at = now,
+                                    .updated_at = now};
+    auto inserted = store_.InsertConfirmation(confirmation);
+    if (!inserted.ok() && inserted.error().code == ErrorCode::kAlreadyExists)
+        return Error::Conflict("credit already confirmed for this payment");
+    return inserted;
+}
+
+Result<CreditConfirmation> SettlementService::GetCreditConfirmation(
+    std::int64_t id, const auth::Principal& principal) {
+    DICTRA_RETURN_IF_ERROR(Get(id, principal));
+    DICTRA_ASSIGN_OR_RETURN(std::optional<CreditConfirmation> confirmation,
+                            store_.GetConfirmation(id));
+    if (!confirmation) return Error::NotFound("credit confirmation not found");
+    return std::move(*confirmation);
+}
+
 Result<std::vector<StatusHistoryEntry>> SettlementService::History(
     std::int64_t id, const auth::Principal& principal) {
     DICTRA_RETURN_IF_ERROR(Get(id, principal));

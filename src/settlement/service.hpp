@@ -8,6 +8,10 @@
 //   - Status changes follow IsAllowedTransition; others are INVALID_TRANSITION (400). PROCESSING
 //     is refused while scheduled_date is in the future. COMPLETED sets processed_at and an
 //     end_to_end_id (the caller's, if valid, else minted for the debtor ISPB).
+// Credit confirmation (spec "Credit Confirmation"), one per request:
+//   - only a COMPLETED request (else INVALID_TRANSITION), `amount` equal to the request's amount
+//     (else VALIDATION_ERROR naming amount / confirmed_amount), confirmed_by = the token's sub;
+//     a second confirmation is kConflict.
 //   - A principal with an ISPB sees and changes only requests where it is debtor or creditor;
 //     others look absent (kNotFound) so their ids reveal nothing.
 #pragma once
@@ -44,6 +48,16 @@ class SettlementService {
     // Unchanged on error.
     Result<PaymentRequest> UpdateStatus(std::int64_t id, const StatusUpdateCommand& command,
                                         const auth::Principal& principal);
+
+    // Errors: kNotFound (request absent or not visible), kInvalidArgument (amount differs from
+    // the request's, notes too long), kFailedPrecondition (request not COMPLETED), kConflict
+    // (already confirmed).
+    Result<CreditConfirmation> ConfirmCredit(std::int64_t id, const ConfirmCreditCommand& command,
+                                             const auth::Principal& principal);
+
+    // kNotFound "payment request not found" / "credit confirmation not found".
+    Result<CreditConfirmation> GetCreditConfirmation(std::int64_t id,
+                                                     const auth::Principal& principal);
 
     // Every status change of a visible request, oldest first (not served over HTTP yet).
     Result<std::vector<StatusHistoryEntry>> History(std::int64_t id,

@@ -47,6 +47,12 @@ class SettlementStore {
     // History rows of one request, oldest first.
     Result<std::vector<StatusHistoryEntry>> History(std::int64_t id);
 
+    // Inserts `confirmation` (its id is assigned here). kAlreadyExists when its payment request
+    // already has one: the UNIQUE column decides, so concurrent confirmations store exactly one.
+    Result<CreditConfirmation> InsertConfirmation(const CreditConfirmation& confirmation);
+
+    Result<std::optional<CreditConfirmation>> GetConfirmation(std::int64_t payment_request_id);
+
  private:
     db::Database& database_;
 };
