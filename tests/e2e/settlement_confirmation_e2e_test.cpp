@@ -2,95 +2,16 @@
 // "Credit Confirmation" section, the refused cases and their error bodies.
 #include <gtest/gtest.h>
 
-#include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
-
-#include "testing/dictra_process.hpp"
-#include "testing/http_client.hpp"
+#include "e2e/settlement_fixture.hpp"
 
 namespace dictra::testing {
 namespace {
-
-using Headers = std::vector<std::pair<std::string, std::string>>;
-
-boost::json::object ParseBody(const ClientResponse& response) {
-    return boost::json::parse(response.body).as_object();
-}
-
-boost::json::object ValidBody() {
-    return boost::json::parse(R"({
-      "amount": 15000, "currency": "BRL",
-      "debtor_ispb": "12345678", "debtor_document": "12345678901",
-      "debtor_account_no": "123456", "debtor_account_type": "CACC",
-      "creditor_ispb": "87654321", "creditor_document": "98765432100",
-      "creditor_account_no": "654321", "creditor_account_type": "SVGS"
-    })")
-        .as_object();
-}
 
 std::string Target(std::int64_t id) {
     return "/api/v1/payments/" + std::to_string(id) + "/confirm-credit";
 }
 
-class SettlementConfirmationE2eTest : public ::testing::Test {
- protected:
-    void SetUp() override {
-        auto started = process_.Start({"--only", "settlement"}, {}, 1);
-        ASSERT_TRUE(started.ok()) << started.error().message;
-        const std::string secret = " --jwt-secret " + std::string(kTestJwtSecret);
-        operator_token_ = DictraProcess::Token("operator@bank.com", secret);
-        participant_token_ = DictraProcess::Token("bank-b", "--ispb 87654321" + secret);
-        stranger_token_ = DictraProcess::Token("bank-c", "--ispb 11111111" + secret);
-        ASSERT_FALSE(operator_token_.empty());
-        client_ = std::make_unique<HttpClient>(process_.Port("settlement"));
-    }
-
-    Headers Auth(const std::string& token) {
-        return {{"Authorization", "Bearer " + token}, {"Content-Type", "application/json"}};
-    }
-    ClientResponse SendAs(const std::string& token, const std::string& method,
-                          const std::string& target, const std::string& body = {}) {
-        auto response = client_->Send(method, target, Auth(token), body);
-        EXPECT_TRUE(response.ok()) << response.error().message;
-        return response.ok() ? *response : ClientResponse{};
-    }
-    ClientResponse Send(const std::string& method, const std::string& target,
-                        const std::string& body = {}) {
-        return SendAs(operator_token_, method, target, body);
-    }
-    std::int64_t CreatePayment() {
-        ClientResponse response =
-            Send("POST", "/api/v1/payments", boost::json::serialize(ValidBody()));
-        EXPECT_EQ(response.status, 201) << response.body;
-        return ParseBody(response).at("id").as_int64();
-    }
-    void Put(std::int64_t id, const std::string& status) {
-        ClientResponse response = Send("PUT", "/api/v1/payments/" + std::to_string(id) + "/status",
-                                       R"({"status":")" + status + R"("})");
-        EXPECT_EQ(response.status, 200) << response.body;
-    }
-    std::int64_t CompletedPayment() {
-        const std::int64_t id = CreatePayment();
-        Put(id, "PROCESSING");
-        Put(id, "COMPLETED");
-        return id;
-    }
-    void ExpectError(const ClientResponse& response, int status, const std::string& code,
-                     const std::string& message_part) {
-        EXPECT_EQ(response.status, status) << response.body;
-        auto body = ParseBody(response);
-        EXPECT_EQ(std::string(body.at("error").at("code").as_string()), code) << response.body;
-        EXPECT_NE(std::string(body.at("error").at("message").as_string()).find(message_part),
-                  std::string::npos)
-            << response.body;
-    }
-
-    DictraProcess process_;
-    std::string operator_token_;
-    std::string participant_token_;
-    std::string stranger_token_;
-    std::unique_ptr<HttpClient> client_;
-};
+class SettlementConfirmationE2eTest : public SettlementE2eTest {};
 
 TEST_F(SettlementConfirmationE2eTest, ConfirmThenGetReturnsTheDocumentedBody) {
     const std::int64_t id = CompletedPayment();
@@ -137,12 +58,12 @@ TEST_F(SettlementConfirmationE2eTest, OnlyCompletedPaymentsCanBeConfirmed) {
     ExpectError(Send("POST", Target(pending), R"({"amount": 15000})"), 400, "INVALID_TRANSITION",
                 "PENDING");
     const std::int64_t processing = CreatePayment();
-    Put(processing, "PROCESSING");
+    MoveTo(processing, "PROCESSING");
     ExpectError(Send("POST", Target(processing), R"({"amount": 15000})"), 400, "INVALID_TRANSITION",
                 "PROCESSING");
     const std::int64_t failed = CreatePayment();
-    Put(failed, "PROCESSING");
-    Put(failed, "FAILED");
+    MoveTo(failed, "PROCESSING");
+    MoveTo(failed, "FAILED");
     ExpectError(Send("POST", Target(failed), R"({"amount": 15000})"), 400, "INVALID_TRANSITION",
                 "FAILED");
     const std::int64_t cancelled = CreatePayment();

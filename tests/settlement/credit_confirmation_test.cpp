@@ -8,65 +8,12 @@
 
 #include "core/ids.hpp"
 #include "core/time.hpp"
-#include "settlement/service.hpp"
+#include "settlement/settlement_fixture.hpp"
 
 namespace dictra::settlement {
 namespace {
 
-SystemTimePoint At(std::string_view text) {
-    return *ParseRfc3339(text);
-}
-
-CreatePaymentCommand ValidCommand() {
-    CreatePaymentCommand command;
-    command.amount_centavos = 15000;
-    command.debtor = {.ispb = "12345678",
-                      .document = "12345678901",
-                      .account_no = "123456",
-                      .account_type = "CACC"};
-    command.creditor = {.ispb = "87654321",
-                        .document = "98765432100",
-                        .account_no = "654321",
-                        .account_type = "SVGS"};
-    return command;
-}
-
-class CreditConfirmationTest : public ::testing::Test {
- protected:
-    void SetUp() override {
-        auto opened = db::OpenDatabase("sqlite::memory:", {});
-        ASSERT_TRUE(opened.ok()) << opened.error().message;
-        database_ = std::move(*opened);
-        auto migrated = database_->Migrate("settlement", SettlementStore::Migrations());
-        ASSERT_TRUE(migrated.ok()) << migrated.error().message;
-        store_ = std::make_unique<SettlementStore>(*database_);
-        service_ = std::make_unique<SettlementService>(*store_, clock_);
-    }
-
-    PaymentRequest Create(CreatePaymentCommand command = ValidCommand()) {
-        auto created = service_->Create(command, operator_);
-        EXPECT_TRUE(created.ok()) << created.error().message;
-        return created->payment;
-    }
-
-    void Move(std::int64_t id, const std::string& to) {
-        auto moved = service_->UpdateStatus(id, {.status = to}, operator_);
-        ASSERT_TRUE(moved.ok()) << moved.error().message;
-    }
-
-    PaymentRequest Completed(CreatePaymentCommand command = ValidCommand()) {
-        PaymentRequest payment = Create(std::move(command));
-        Move(payment.id, "PROCESSING");
-        Move(payment.id, "COMPLETED");
-        return payment;
-    }
-
-    FakeClock clock_{At("2026-01-24T10:30:00Z")};
-    std::unique_ptr<db::Database> database_;
-    std::unique_ptr<SettlementStore> store_;
-    std::unique_ptr<SettlementService> service_;
-    auth::Principal operator_{.sub = "ops@dictra.test"};
-};
+class CreditConfirmationTest : public SettlementServiceTest {};
 
 TEST_F(CreditConfirmationTest, ConfirmsACompletedPaymentAndGetReturnsIt) {
     const PaymentRequest payment = Completed();
@@ -109,12 +56,12 @@ TEST_F(CreditConfirmationTest, NotesAreOptional) {
 TEST_F(CreditConfirmationTest, OnlyACompletedPaymentCanBeConfirmed) {
     const PaymentRequest pending = Create();
     const PaymentRequest processing = Create();
-    Move(processing.id, "PROCESSING");
+    MoveOk(processing.id, "PROCESSING");
     const PaymentRequest failed = Create();
-    Move(failed.id, "PROCESSING");
-    Move(failed.id, "FAILED");
+    MoveOk(failed.id, "PROCESSING");
+    MoveOk(failed.id, "FAILED");
     const PaymentRequest cancelled = Create();
-    Move(cancelled.id, "CANCELLED");
+    MoveOk(cancelled.id, "CANCELLED");
     CreatePaymentCommand later = ValidCommand();
     later.scheduled_date = "2026-02-15T10:00:00Z";
     const PaymentRequest scheduled = Create(later);

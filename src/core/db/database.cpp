@@ -160,4 +160,11 @@ Status Database::Migrate(std::string_view owner, std::span<const Migration> migr
     return Ok();
 }
 
+Status Database::Ping() {
+    return Read([](Connection& connection) -> Status {
+        DICTRA_RETURN_IF_ERROR(connection.Query("SELECT 1"));
+        return Ok();
+    });
+}
+
 }  // namespace dictra::db

@@ -155,7 +155,7 @@ class Database {
     Status Migrate(std::string_view owner, std::span<const Migration> migrations);
 
     // Succeeds when a reader connection answers a trivial query (the /ready check).
-    virtual Status Ping() = 0;
+    Status Ping();
 
     // Lets every write already accepted finish and commit, waits for reads in progress, then
     // closes all connections. Later calls answer kUnavailable. Idempotent; the destructor calls it.

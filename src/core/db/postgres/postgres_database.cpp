@@ -324,13 +324,6 @@ class PostgresDatabase final : public Database {
 
     ~PostgresDatabase() override { Close(); }
 
-    Status Ping() override {
-        return Read([](Connection& connection) -> Status {
-            DICTRA_RETURN_IF_ERROR(connection.Query("SELECT 1"));
-            return Ok();
-        });
-    }
-
     void Close() override {
         writer_->Close();
         readers_.Close();
