@@ -73,6 +73,10 @@ void AddServeFlags(CLI::App& command, ServeConfig& config) {
         .add_option("--shutdown-grace-ms", config.shutdown_grace_ms,
                     "how long in-flight requests may finish after SIGTERM")
         ->envname("DICTRA_SHUTDOWN_GRACE_MS");
+    command
+        .add_option("--schedule-poll-ms", config.schedule_poll_ms,
+                    "how often due schedules are run (0: no schedule runner here)")
+        ->envname("DICTRA_SCHEDULE_POLL_MS");
     AddJwtFlags(command, config.jwt);
 }
 

@@ -33,6 +33,9 @@ struct ServeConfig {
     unsigned io_threads = 0;
     unsigned worker_threads = 32;
     unsigned shutdown_grace_ms = 10'000;
+    // How often settlement's runner looks for due schedules and scheduled payments; 0 turns the
+    // runner off in this process (e.g. when another instance runs it).
+    unsigned schedule_poll_ms = 1'000;
     JwtConfig jwt;
 
     // The services to run, validated. Empty set with an error message on a bad --only.

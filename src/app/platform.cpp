@@ -24,6 +24,7 @@
 #include "core/metrics.hpp"
 #include "dict/routes.hpp"
 #include "settlement/routes.hpp"
+#include "settlement/runner.hpp"
 #include "spi/routes.hpp"
 
 namespace dictra::app {
@@ -121,6 +122,7 @@ struct Platform::Impl {
 
     std::unique_ptr<settlement::SettlementStore> settlement_store;
     std::unique_ptr<settlement::SettlementService> settlement_service;
+    std::unique_ptr<settlement::ScheduleRunner> schedule_runner;
     std::unique_ptr<spi::SpiStore> spi_store;
     std::unique_ptr<spi::SpiService> spi_service;
     std::unique_ptr<dict::DictStore> dict_store;
@@ -225,6 +227,12 @@ Result<std::unique_ptr<Platform>> Platform::Create(const ServeConfig& config) {
         http::Router router;
         settlement::AddRoutes(router, *impl->settlement_service);
         build("settlement", std::move(router), settlement::RenderError);
+        if (config.schedule_poll_ms > 0) {
+            impl->schedule_runner = std::make_unique<settlement::ScheduleRunner>(
+                *impl->settlement_service,
+                settlement::RunnerOptions{.poll_interval =
+                                              std::chrono::milliseconds(config.schedule_poll_ms)});
+        }
     }
     if (impl->services.contains("spi")) {
         DICTRA_RETURN_IF_ERROR(database.Migrate("spi", spi::SpiStore::Migrations()));
@@ -285,6 +293,7 @@ Status Platform::Start() {
     log::Flush();
     impl_->runtime->Start();
     impl_->scheduler->Start();
+    if (impl_->schedule_runner) impl_->schedule_runner->Start();
     return Ok();
 }
 
@@ -303,6 +312,7 @@ void Platform::Shutdown() {
         drained = service.server->WaitIdle(std::max(left, std::chrono::milliseconds(0))) && drained;
     }
     impl_->scheduler->Stop();
+    if (impl_->schedule_runner) impl_->schedule_runner->Stop();
     impl_->runtime->Stop();
     impl_->running.clear();
     impl_->bus->Shutdown();

@@ -22,7 +22,26 @@ constexpr std::array<std::pair<AccountType, std::string_view>, 4> kAccountTypeNa
     {AccountType::kTran, "TRAN"},
 }};
 
+constexpr std::array<std::pair<ScheduleStatus, std::string_view>, 4> kScheduleStatusNames = {{
+    {ScheduleStatus::kActive, "ACTIVE"},
+    {ScheduleStatus::kPaused, "PAUSED"},
+    {ScheduleStatus::kCompleted, "COMPLETED"},
+    {ScheduleStatus::kCancelled, "CANCELLED"},
+}};
+
 }  // namespace
+
+std::string_view ToString(ScheduleStatus status) {
+    for (const auto& [value, name] : kScheduleStatusNames)
+        if (value == status) return name;
+    return "UNKNOWN";
+}
+
+std::optional<ScheduleStatus> ScheduleStatusFromString(std::string_view text) {
+    for (const auto& [value, name] : kScheduleStatusNames)
+        if (name == text) return value;
+    return std::nullopt;
+}
 
 std::string_view ToString(PaymentStatus status) {
     for (const auto& [value, name] : kStatusNames)

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/clock.hpp"
+#include "settlement/recurrence.hpp"
 
 namespace dictra::settlement {
 
@@ -191,6 +192,112 @@ struct CreditConfirmation {
     std::optional<std::string> notes;
     SystemTimePoint created_at;
     SystemTimePoint updated_at;
+};
+
+// ---- Schedules (spec "Schedules") ----
+
+enum class ScheduleStatus { kActive, kPaused, kCompleted, kCancelled };
+
+std::string_view ToString(ScheduleStatus status);
+std::optional<ScheduleStatus> ScheduleStatusFromString(std::string_view text);
+
+// Not in the document: bounds what one schedule may make the runner do.
+inline constexpr std::int64_t kScheduleOccurrencesMax = 100'000;
+inline constexpr std::size_t kFailureReasonBytesMax = 500;
+
+// POST /schedules, fields as the caller sent them (JSON types already checked by the routes).
+struct CreateScheduleCommand {
+    std::int64_t payment_request_id = 0;
+    std::string type;
+    std::string scheduled_date;
+    std::optional<std::string> scheduled_time;
+    std::optional<std::string> recurrence_end_date;
+    std::optional<std::int64_t> max_occurrences;
+    std::optional<std::int64_t> day_of_week;
+    std::optional<std::int64_t> day_of_month;
+};
+
+// A field of an update: absent (keep), null (clear, where allowed) or a value.
+template <typename T>
+struct Patch {
+    bool present = false;
+    std::optional<T> value;  // nullopt with present = true: the caller sent null
+};
+
+// PUT /schedules/{id}: only the fields present change.
+struct UpdateScheduleCommand {
+    Patch<std::string> type;
+    Patch<std::string> scheduled_date;
+    Patch<std::string> scheduled_time;
+    Patch<std::string> recurrence_end_date;
+    Patch<std::int64_t> max_occurrences;
+    Patch<std::int64_t> day_of_week;
+    Patch<std::int64_t> day_of_month;
+    // Read-only; refused when it names another payment request.
+    std::optional<std::int64_t> payment_request_id;
+};
+
+struct Schedule {
+    std::int64_t id = 0;
+    std::string unique_id;                // UUIDv4
+    std::int64_t payment_request_id = 0;  // the template each run copies
+    Recurrence recurrence;
+    std::optional<std::int64_t> max_occurrences;
+    ScheduleStatus status = ScheduleStatus::kActive;
+    std::optional<SystemTimePoint> next_run_at;  // none once COMPLETED or CANCELLED
+    std::int64_t run_count = 0;
+    std::int64_t fail_count = 0;
+    std::optional<SystemTimePoint> last_run_at;
+    std::optional<std::int64_t> last_payment_request_id;
+    std::optional<std::string> last_failure_reason;
+    // The participant that created it (nullopt: the platform operator); only it sees it.
+    std::optional<std::string> owner_ispb;
+    std::string created_by;
+    SystemTimePoint created_at;
+    SystemTimePoint updated_at;
+};
+
+struct ScheduleListQuery {
+    std::optional<std::string> status;
+    std::optional<std::string> type;
+    std::optional<std::string> is_due;
+    std::optional<std::string> limit;
+    std::optional<std::string> offset;
+};
+
+struct ScheduleFilter {
+    std::optional<ScheduleStatus> status;
+    std::optional<ScheduleType> type;
+    // true: ACTIVE with next_run_at <= due_at; false: every other schedule.
+    std::optional<bool> is_due;
+    SystemTimePoint due_at;
+    std::optional<std::string> owner_ispb;
+    std::int64_t limit = kListLimitDefault;
+    std::int64_t offset = 0;
+};
+
+struct SchedulePage {
+    std::vector<Schedule> data;
+    std::int64_t total = 0;
+    std::int64_t limit = kListLimitDefault;
+    std::int64_t offset = 0;
+};
+
+// One row of settlement_schedule_runs: what happened in one slot of one schedule. The pair
+// (schedule_id, slot) is UNIQUE: the run key that makes every slot run at most once.
+struct ScheduleRun {
+    std::int64_t schedule_id = 0;
+    SystemTimePoint slot;
+    std::optional<std::int64_t> payment_request_id;  // SUCCESS
+    std::optional<std::string> failure_reason;       // FAILED
+    SystemTimePoint ran_at;
+};
+
+// What one pass of the background runner did.
+struct RunnerPass {
+    std::size_t schedules_run = 0;
+    std::size_t schedules_failed = 0;
+    std::size_t payments_released = 0;  // SCHEDULED -> PENDING
 };
 
 }  // namespace dictra::settlement

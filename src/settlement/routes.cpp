@@ -319,6 +319,7 @@ void AddRoutes(http::Router& router, SettlementService& service) {
                                            service.GetCreditConfirmation(id, *request.principal));
                    return Json(http::Status::kOk, ToJson(confirmation));
                });
+    AddScheduleRoutes(router, service);
 }
 
 }  // namespace dictra::settlement

@@ -12,6 +12,9 @@ namespace dictra::settlement {
 // REQUIRES: `service` outlives the router.
 void AddRoutes(http::Router& router, SettlementService& service);
 
+// The "Schedules" section; AddRoutes calls it.
+void AddScheduleRoutes(http::Router& router, SettlementService& service);
+
 // The document's error body for any failure, including the server's own (404, 405, 413, 401).
 http::Response RenderError(http::Status status, const Error& error, std::string_view request_id);
 

@@ -118,18 +118,8 @@ Result<std::optional<std::int64_t>> ParseNonNegative(const std::optional<std::st
 
 }  // namespace
 
-Result<std::int64_t> ParsePaymentId(std::string_view text) {
-    std::int64_t id = 0;
-    const char* end = text.data() + text.size();
-    auto [ptr, ec] = std::from_chars(text.data(), end, id);
-    if (text.empty() || ec != std::errc() || ptr != end || id < 1)
-        return Error::InvalidArgument("id must be a positive integer", "id");
-    return id;
-}
-
-Result<CreateOutcome> SettlementService::Create(const CreatePaymentCommand& command,
-                                                const auth::Principal& principal) {
-    const SystemTimePoint now = clock_.Now();
+// Every schema rule of a create; the request it describes (not stored, no id yet).
+Result<PaymentRequest> ValidatedPayment(const CreatePaymentCommand& command, SystemTimePoint now) {
     PaymentRequest payment;
     if (command.amount_centavos < 1) return Invalid("amount", "must be greater than zero");
     payment.amount_centavos = command.amount_centavos;
@@ -167,12 +157,6 @@ Result<CreateOutcome> SettlementService::Create(const CreatePaymentCommand& comm
                            "must not be empty");
     }
     payment.additional_info = command.additional_info;
-    if (command.idempotency_key && (command.idempotency_key->empty() ||
-                                    command.idempotency_key->size() > kIdempotencyKeyBytesMax))
-        return Invalid("Idempotency-Key", "must be 1 to 255 bytes");
-    if (principal.ispb && *principal.ispb != payment.debtor.ispb &&
-        *principal.ispb != payment.creditor.ispb)
-        return Error::PermissionDenied("the token's ispb must be the debtor or the creditor");
 
     payment.unique_id = NewUuidV4();
     payment.external_id = command.external_id;
@@ -185,6 +169,30 @@ Result<CreateOutcome> SettlementService::Create(const CreatePaymentCommand& comm
                          : PaymentStatus::kPending;
     payment.created_at = now;
     payment.updated_at = now;
+    return payment;
+}
+
+namespace {}  // namespace
+
+Result<std::int64_t> ParsePaymentId(std::string_view text) {
+    std::int64_t id = 0;
+    const char* end = text.data() + text.size();
+    auto [ptr, ec] = std::from_chars(text.data(), end, id);
+    if (text.empty() || ec != std::errc() || ptr != end || id < 1)
+        return Error::InvalidArgument("id must be a positive integer", "id");
+    return id;
+}
+
+Result<CreateOutcome> SettlementService::Create(const CreatePaymentCommand& command,
+                                                const auth::Principal& principal) {
+    const SystemTimePoint now = clock_.Now();
+    DICTRA_ASSIGN_OR_RETURN(PaymentRequest payment, ValidatedPayment(command, now));
+    if (command.idempotency_key && (command.idempotency_key->empty() ||
+                                    command.idempotency_key->size() > kIdempotencyKeyBytesMax))
+        return Invalid("Idempotency-Key", "must be 1 to 255 bytes");
+    if (principal.ispb && *principal.ispb != payment.debtor.ispb &&
+        *principal.ispb != payment.creditor.ispb)
+        return Error::PermissionDenied("the token's ispb must be the debtor or the creditor");
 
     // Keys are per caller: two participants may both use external_id "1".
     std::optional<std::string> key;

@@ -63,7 +63,44 @@ class SettlementService {
     Result<std::vector<StatusHistoryEntry>> History(std::int64_t id,
                                                     const auth::Principal& principal);
 
+    // ---- schedules (spec "Schedules"; rules in docs/settlement.md) ----
+
+    // The template (payment_request_id) must exist and be visible to `principal`; errors are
+    // kInvalidArgument naming the field. next_run_at is the recurrence's first slot.
+    Result<Schedule> CreateSchedule(const CreateScheduleCommand& command,
+                                    const auth::Principal& principal);
+    // kNotFound "schedule not found" when absent or owned by another participant.
+    Result<Schedule> GetSchedule(std::int64_t id, const auth::Principal& principal);
+    Result<SchedulePage> ListSchedules(const ScheduleListQuery& query,
+                                       const auth::Principal& principal);
+    // ACTIVE or PAUSED only (else INVALID_TRANSITION). next_run_at becomes the first slot at or
+    // after now of the changed recurrence; a schedule left without slots, or whose runs reach a
+    // lowered max_occurrences, is COMPLETED.
+    Result<Schedule> UpdateSchedule(std::int64_t id, const UpdateScheduleCommand& command,
+                                    const auth::Principal& principal);
+    // ACTIVE -> PAUSED; else INVALID_TRANSITION.
+    Result<Schedule> PauseSchedule(std::int64_t id, const auth::Principal& principal);
+    // PAUSED -> ACTIVE with next_run_at = the first slot at or after now (slots missed while
+    // paused are skipped, never run in a burst); COMPLETED when none is left.
+    Result<Schedule> ResumeSchedule(std::int64_t id, const auth::Principal& principal);
+    // ACTIVE or PAUSED -> CANCELLED (final); else INVALID_TRANSITION.
+    Result<Schedule> CancelSchedule(std::int64_t id, const auth::Principal& principal);
+    // What each slot of a visible schedule did, oldest first.
+    Result<std::vector<ScheduleRun>> ScheduleRuns(std::int64_t id,
+                                                  const auth::Principal& principal);
+
+    // One pass of the background runner, at the clock's now: moves due SCHEDULED payments to
+    // PENDING, then runs due schedules (at most `batch_max` of each). Each run creates a payment
+    // request copied from the template and moves the schedule to its next slot, atomically; a
+    // slot whose template cannot make a valid request counts in fail_count with the reason.
+    // Database errors end the pass (the next pass retries; nothing is half done).
+    Result<RunnerPass> RunDue(std::size_t batch_max);
+
  private:
+    Result<Schedule> ChangeOwnSchedule(std::int64_t id, const auth::Principal& principal,
+                                       const SettlementStore::DecideSchedule& decide);
+    Result<bool> RunSlot(const Schedule& schedule, SystemTimePoint now);
+
     Result<PaymentRequest> Transition(std::int64_t id, PaymentStatus to,
                                       const std::optional<std::string>& end_to_end_id,
                                       const auth::Principal& principal);
@@ -71,6 +108,14 @@ class SettlementService {
     SettlementStore& store_;
     const Clock& clock_;
 };
+
+// Every schema rule of a create (VALIDATION_ERROR naming the field); the request the command
+// describes, with a fresh unique_id, SCHEDULED when scheduled_date is after `now`, else PENDING.
+// Not stored and without id. Shared by the API, schedule runs and payment-file imports.
+Result<PaymentRequest> ValidatedPayment(const CreatePaymentCommand& command, SystemTimePoint now);
+
+// Who the runner's changes are recorded as (history rows' changed_by).
+inline constexpr std::string_view kRunnerActor = "system:schedule-runner";
 
 // "12345" -> 12345: a path id must be a positive decimal integer that fits in int64.
 Result<std::int64_t> ParsePaymentId(std::string_view text);

@@ -53,6 +53,41 @@ class SettlementStore {
 
     Result<std::optional<CreditConfirmation>> GetConfirmation(std::int64_t payment_request_id);
 
+    // ---- schedules ----
+
+    // Inserts `schedule` (its id is assigned here) and returns it.
+    Result<Schedule> InsertSchedule(const Schedule& schedule);
+
+    Result<std::optional<Schedule>> GetSchedule(std::int64_t id);
+
+    Result<SchedulePage> ListSchedules(const ScheduleFilter& filter);
+
+    // Reads schedule `id` (kNotFound if absent), asks `decide` for its new state and stores it,
+    // in one write. An error of `decide` is returned and nothing changes.
+    using DecideSchedule = std::function<Result<Schedule>(const Schedule& current)>;
+    Result<Schedule> ChangeSchedule(std::int64_t id, const DecideSchedule& decide);
+
+    // ACTIVE schedules whose next_run_at is at or before `now`, earliest first, at most `limit`.
+    Result<std::vector<Schedule>> DueSchedules(SystemTimePoint now, std::size_t limit);
+
+    // Records the run of `current`'s slot (current.next_run_at) in one write: stores `next` as
+    // the schedule's new state, inserts `payment` (when the run succeeded; its id becomes
+    // next.last_payment_request_id and the run's payment_request_id) with its creation history
+    // row, and the run row. Only if the schedule is still ACTIVE with the same next_run_at:
+    // otherwise (another runner did it, or it was paused, changed or cancelled meanwhile)
+    // nothing is written and nullopt comes back.
+    Result<std::optional<Schedule>> CommitRun(const Schedule& current, Schedule next,
+                                              const std::optional<PaymentRequest>& payment,
+                                              const std::string& changed_by);
+
+    // The runs of one schedule, oldest slot first.
+    Result<std::vector<ScheduleRun>> Runs(std::int64_t schedule_id);
+
+    // Moves up to `limit` SCHEDULED requests whose scheduled_date is at or before `now` to
+    // PENDING, each with a history row by `changed_by`. Returns how many moved.
+    Result<std::size_t> ReleaseDuePayments(SystemTimePoint now, std::size_t limit,
+                                           const std::string& changed_by);
+
  private:
     db::Database& database_;
 };

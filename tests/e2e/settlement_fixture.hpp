@@ -44,8 +44,13 @@ class SettlementE2eTest : public ::testing::Test {
     // The operator (no ispb), the creditor participant of ValidBody(), and an unrelated one.
     static constexpr const char* kOperatorSub = "operator@bank.com";
 
+    // Flags added to `serve` by a derived fixture.
+    virtual std::vector<std::string> ExtraArgs() const { return {}; }
+
     void SetUp() override {
-        auto started = process_.Start({"--only", "settlement"}, {}, 1);
+        std::vector<std::string> args = {"--only", "settlement"};
+        for (std::string& arg : ExtraArgs()) args.push_back(std::move(arg));
+        auto started = process_.Start(args, {}, 1);
         ASSERT_TRUE(started.ok()) << started.error().message;
         const std::string secret = " --jwt-secret " + std::string(kTestJwtSecret);
         operator_token_ = DictraProcess::Token(kOperatorSub, secret);
