@@ -94,11 +94,9 @@ Result<SpiIdParts> ParseDatedSpiId(std::string_view text, char prefix, std::stri
 
 }  // namespace
 
-std::string NewUuidV4() {
-    std::array<unsigned char, 16> bytes{};
-    FillRandom(bytes.data(), bytes.size());
-    bytes[6] = static_cast<unsigned char>((bytes[6] & 0x0F) | 0x40);  // version 4
-    bytes[8] = static_cast<unsigned char>((bytes[8] & 0x3F) | 0x80);  // RFC 4122 variant
+namespace {
+
+std::string FormatUuid(const std::array<unsigned char, 16>& bytes) {
     constexpr std::string_view kHexDigits = "0123456789abcdef";
     std::string out;
     out.reserve(kUuidLength);
@@ -108,6 +106,28 @@ std::string NewUuidV4() {
         out.push_back(kHexDigits[bytes[byte_idx] & 0x0F]);
     }
     return out;
+}
+
+}  // namespace
+
+std::string NewUuidV4() {
+    std::array<unsigned char, 16> bytes{};
+    FillRandom(bytes.data(), bytes.size());
+    bytes[6] = static_cast<unsigned char>((bytes[6] & 0x0F) | 0x40);  // version 4
+    bytes[8] = static_cast<unsigned char>((bytes[8] & 0x3F) | 0x80);  // RFC 4122 variant
+    return FormatUuid(bytes);
+}
+
+std::string NewUuidV7(SystemTimePoint at) {
+    std::array<unsigned char, 16> bytes{};
+    FillRandom(bytes.data() + 6, bytes.size() - 6);
+    const auto unix_ms = static_cast<std::uint64_t>(
+        std::chrono::duration_cast<std::chrono::milliseconds>(at.time_since_epoch()).count());
+    for (int byte_idx = 0; byte_idx < 6; ++byte_idx)
+        bytes[byte_idx] = static_cast<unsigned char>(unix_ms >> (8 * (5 - byte_idx)));
+    bytes[6] = static_cast<unsigned char>((bytes[6] & 0x0F) | 0x70);  // version 7
+    bytes[8] = static_cast<unsigned char>((bytes[8] & 0x3F) | 0x80);  // RFC 9562 variant
+    return FormatUuid(bytes);
 }
 
 bool IsUuid(std::string_view text) {

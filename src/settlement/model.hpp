@@ -98,7 +98,7 @@ struct CreatePaymentCommand {
 
 struct PaymentRequest {
     std::int64_t id = 0;
-    std::string unique_id;  // UUIDv4
+    std::string unique_id;  // UUIDv7 (time-ordered; see NewUuidV7)
     std::optional<std::string> external_id;
     PaymentStatus status = PaymentStatus::kPending;
     std::int64_t amount_centavos = 0;
@@ -183,7 +183,7 @@ inline constexpr std::string_view kConfirmationStatusConfirmed = "CONFIRMED";
 // One row of settlement_credit_confirmations: at most one per payment request.
 struct CreditConfirmation {
     std::int64_t id = 0;
-    std::string unique_id;  // UUIDv4
+    std::string unique_id;  // UUIDv7 (time-ordered; see NewUuidV7)
     std::int64_t payment_request_id = 0;
     std::string status{kConfirmationStatusConfirmed};
     SystemTimePoint confirmed_at;
@@ -239,7 +239,7 @@ struct UpdateScheduleCommand {
 
 struct Schedule {
     std::int64_t id = 0;
-    std::string unique_id;                // UUIDv4
+    std::string unique_id;                // UUIDv7
     std::int64_t payment_request_id = 0;  // the template each run copies
     Recurrence recurrence;
     std::optional<std::int64_t> max_occurrences;

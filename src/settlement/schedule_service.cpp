@@ -164,7 +164,7 @@ Result<Schedule> SettlementService::CreateSchedule(const CreateScheduleCommand& 
         return std::move(template_request).error();
     }
     const SystemTimePoint now = clock_.Now();
-    schedule.unique_id = NewUuidV4();
+    schedule.unique_id = NewUuidV7(now);
     schedule.payment_request_id = command.payment_request_id;
     schedule.status = ScheduleStatus::kActive;
     schedule.next_run_at = FirstSlot(schedule.recurrence);

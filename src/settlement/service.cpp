@@ -3,6 +3,7 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <charconv>
+#include <future>
 
 #include "core/ids.hpp"
 #include "core/json/json.hpp"
@@ -158,7 +159,7 @@ Result<PaymentRequest> ValidatedPayment(const CreatePaymentCommand& command, Sys
     }
     payment.additional_info = command.additional_info;
 
-    payment.unique_id = NewUuidV4();
+    payment.unique_id = NewUuidV7(now);
     payment.external_id = command.external_id;
     payment.description = command.description;
     payment.qr_code_data = command.qr_code_data;
@@ -183,16 +184,17 @@ Result<std::int64_t> ParsePaymentId(std::string_view text) {
     return id;
 }
 
-Result<CreateOutcome> SettlementService::Create(const CreatePaymentCommand& command,
-                                                const auth::Principal& principal) {
+void SettlementService::CreateAsync(const CreatePaymentCommand& command,
+                                    const auth::Principal& principal, CreateDone done) {
     const SystemTimePoint now = clock_.Now();
-    DICTRA_ASSIGN_OR_RETURN(PaymentRequest payment, ValidatedPayment(command, now));
+    auto payment = ValidatedPayment(command, now);
+    if (!payment.ok()) return done(std::move(payment).error());
     if (command.idempotency_key && (command.idempotency_key->empty() ||
                                     command.idempotency_key->size() > kIdempotencyKeyBytesMax))
-        return Invalid("Idempotency-Key", "must be 1 to 255 bytes");
-    if (principal.ispb && *principal.ispb != payment.debtor.ispb &&
-        *principal.ispb != payment.creditor.ispb)
-        return Error::PermissionDenied("the token's ispb must be the debtor or the creditor");
+        return done(Invalid("Idempotency-Key", "must be 1 to 255 bytes"));
+    if (principal.ispb && *principal.ispb != payment->debtor.ispb &&
+        *principal.ispb != payment->creditor.ispb)
+        return done(Error::PermissionDenied("the token's ispb must be the debtor or the creditor"));
 
     // Keys are per caller: two participants may both use external_id "1".
     std::optional<std::string> key;
@@ -201,16 +203,29 @@ Result<CreateOutcome> SettlementService::Create(const CreatePaymentCommand& comm
         key = scope + "|key:" + *command.idempotency_key;
     else if (command.external_id)
         key = scope + "|external_id:" + *command.external_id;
-    const std::string fingerprint = Fingerprint(command);
-    std::string stored_fingerprint;
-    DICTRA_ASSIGN_OR_RETURN(
-        CreateOutcome outcome,
-        store_.Insert(payment, key, fingerprint, principal.sub, &stored_fingerprint));
-    if (!outcome.created && stored_fingerprint != fingerprint)
-        return Error::Conflict(command.idempotency_key
-                                   ? "Idempotency-Key was already used with a different request"
-                                   : "external_id was already used with a different request");
-    return outcome;
+    std::string fingerprint = Fingerprint(command);
+    const bool by_header = command.idempotency_key.has_value();
+    store_.InsertAsync(
+        std::move(*payment), std::move(key), fingerprint, principal.sub,
+        [done = std::move(done), fingerprint,
+         by_header](Result<SettlementStore::InsertOutcome> inserted) {
+            if (!inserted.ok()) return done(std::move(inserted).error());
+            if (!inserted->outcome.created && inserted->stored_fingerprint != fingerprint)
+                return done(Error::Conflict(
+                    by_header ? "Idempotency-Key was already used with a different request"
+                              : "external_id was already used with a different request"));
+            done(std::move(inserted->outcome));
+        });
+}
+
+Result<CreateOutcome> SettlementService::Create(const CreatePaymentCommand& command,
+                                                const auth::Principal& principal) {
+    std::promise<Result<CreateOutcome>> promise;
+    std::future<Result<CreateOutcome>> future = promise.get_future();
+    CreateAsync(command, principal, [&promise](Result<CreateOutcome> outcome) {
+        promise.set_value(std::move(outcome));
+    });
+    return future.get();
 }
 
 Result<PaymentRequest> SettlementService::Get(std::int64_t id, const auth::Principal& principal) {
@@ -329,7 +344,7 @@ Result<CreditConfirmation> SettlementService::ConfirmCredit(std::int64_t id,
                                           std::to_string(command.amount_centavos),
                                       "amount");
     const SystemTimePoint now = clock_.Now();
-    CreditConfirmation confirmation{.unique_id = NewUuidV4(),
+    CreditConfirmation confirmation{.unique_id = NewUuidV7(now),
                                     .payment_request_id = payment.id,
                                     .confirmed_at = now,
                                     .confirmed_by = principal.sub,

@@ -17,6 +17,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 
 #include "core/auth/principal.hpp"
 #include "core/clock.hpp"
@@ -35,6 +36,13 @@ class SettlementService {
     // neither debtor nor creditor), kConflict (idempotency key reused with another request).
     Result<CreateOutcome> Create(const CreatePaymentCommand& command,
                                  const auth::Principal& principal);
+
+    // Create without blocking: the rules are checked on the calling thread, and `done` runs
+    // with the outcome once the request is durable (on the database's writer thread: it must be
+    // quick), or at once with a validation error. REQUIRES: not called from a write function.
+    using CreateDone = std::function<void(Result<CreateOutcome>)>;
+    void CreateAsync(const CreatePaymentCommand& command, const auth::Principal& principal,
+                     CreateDone done);
 
     // kNotFound when absent or not visible to `principal`.
     Result<PaymentRequest> Get(std::int64_t id, const auth::Principal& principal);

@@ -362,33 +362,34 @@ std::span<const db::Migration> SettlementStore::Migrations() {
     return kMigrations;
 }
 
-Result<CreateOutcome> SettlementStore::Insert(const PaymentRequest& payment,
-                                              const std::optional<std::string>& idempotency_key,
-                                              const std::string& fingerprint,
-                                              const std::string& changed_by,
-                                              std::string* stored_fingerprint) {
-    DICTRA_CHECK(stored_fingerprint != nullptr);
+void SettlementStore::InsertAsync(PaymentRequest payment,
+                                  std::optional<std::string> idempotency_key,
+                                  std::string fingerprint, std::string changed_by,
+                                  InsertDone done) {
     // The single writer runs this whole function before any other write, so looking the key up
     // and inserting cannot race with a concurrent retry of the same create.
-    return database_.Write([&](db::Transaction& tx) -> Result<CreateOutcome> {
-        if (idempotency_key) {
-            std::string sql(kSelectColumns);
-            sql += " WHERE idempotency_key = ?";
-            DICTRA_ASSIGN_OR_RETURN(std::optional<db::Row> existing,
-                                    tx.QueryFirst(sql, {db::Text(*idempotency_key)}));
-            if (existing) {
-                *stored_fingerprint = existing->GetText("request_fingerprint");
-                return CreateOutcome{ReadPayment(*existing), false};
+    database_.WriteAsync(
+        [payment = std::move(payment), idempotency_key = std::move(idempotency_key),
+         fingerprint = std::move(fingerprint),
+         changed_by = std::move(changed_by)](db::Transaction& tx) -> Result<InsertOutcome> {
+            if (idempotency_key) {
+                std::string sql(kSelectColumns);
+                sql += " WHERE idempotency_key = ?";
+                DICTRA_ASSIGN_OR_RETURN(std::optional<db::Row> existing,
+                                        tx.QueryFirst(sql, {db::Text(*idempotency_key)}));
+                if (existing) {
+                    return InsertOutcome{{ReadPayment(*existing), false},
+                                         existing->GetText("request_fingerprint")};
+                }
             }
-        }
-        CreateOutcome outcome{payment, true};
-        DICTRA_ASSIGN_OR_RETURN(outcome.payment.id,
-                                InsertPaymentRow(tx, payment, idempotency_key, fingerprint));
-        DICTRA_RETURN_IF_ERROR(InsertHistory(tx, outcome.payment.id, std::nullopt, payment.status,
-                                             changed_by, payment.created_at));
-        *stored_fingerprint = fingerprint;
-        return outcome;
-    });
+            InsertOutcome inserted{{payment, true}, fingerprint};
+            DICTRA_ASSIGN_OR_RETURN(inserted.outcome.payment.id,
+                                    InsertPaymentRow(tx, payment, idempotency_key, fingerprint));
+            DICTRA_RETURN_IF_ERROR(InsertHistory(tx, inserted.outcome.payment.id, std::nullopt,
+                                                 payment.status, changed_by, payment.created_at));
+            return inserted;
+        },
+        std::move(done));
 }
 
 Result<std::optional<PaymentRequest>> SettlementStore::Get(std::int64_t id) {

@@ -24,14 +24,20 @@ class SettlementStore {
 
     Status Ping() { return database_.Ping(); }
 
+    // What InsertAsync did, and the fingerprint of the request stored under the key.
+    struct InsertOutcome {
+        CreateOutcome outcome;
+        std::string stored_fingerprint;
+    };
+    using InsertDone = std::function<void(Result<InsertOutcome>)>;
+
     // Inserts `payment` (its id is assigned here) and its creation history row, unless
     // `idempotency_key` is set and a request already holds it: then nothing is written and the
-    // existing request comes back with created = false and its fingerprint in
-    // `*stored_fingerprint`.
-    Result<CreateOutcome> Insert(const PaymentRequest& payment,
-                                 const std::optional<std::string>& idempotency_key,
-                                 const std::string& fingerprint, const std::string& changed_by,
-                                 std::string* stored_fingerprint);
+    // existing request comes back with created = false and its own fingerprint. `done` runs once
+    // the insert is durable (on the database's writer thread; see Database::WriteAsync), so the
+    // caller's thread is free meanwhile.
+    void InsertAsync(PaymentRequest payment, std::optional<std::string> idempotency_key,
+                     std::string fingerprint, std::string changed_by, InsertDone done);
 
     Result<std::optional<PaymentRequest>> Get(std::int64_t id);
 

@@ -117,3 +117,25 @@ TEST(MessageId, NewHasBcbShape) {
 
 }  // namespace
 }  // namespace dictra
+
+namespace dictra {
+namespace {
+
+TEST(UuidV7, CarriesTheMillisecondAndSortsByTime) {
+    const SystemTimePoint at{std::chrono::milliseconds(1'769'250'600'123)};  // 2026-01-24...
+    const std::string id = NewUuidV7(at);
+    EXPECT_TRUE(IsUuid(id));
+    EXPECT_EQ(id[14], '7');                                          // version
+    EXPECT_NE(std::string("89ab").find(id[19]), std::string::npos);  // variant
+    EXPECT_EQ(id.substr(0, 8) + id.substr(9, 4), "019bef8db4bb");    // 1769250600123 in hex
+    std::string previous = NewUuidV7(at);
+    for (int ms = 1; ms < 100; ++ms) {
+        const std::string later = NewUuidV7(at + std::chrono::milliseconds(ms));
+        EXPECT_LT(previous, later);
+        previous = later;
+    }
+    EXPECT_NE(NewUuidV7(at), NewUuidV7(at));  // 74 random bits
+}
+
+}  // namespace
+}  // namespace dictra

@@ -122,6 +122,7 @@ struct Migration {
 class Database {
  public:
     using WriteFunction = std::function<Status(Transaction&)>;
+    using WriteDone = std::function<void(Status)>;
     using ReadFunction = std::function<Status(Connection&)>;
 
     virtual ~Database() = default;
@@ -140,6 +141,14 @@ class Database {
     //   - After Close(), answers kUnavailable without running `fn`.
     template <typename Fn>
     auto Write(Fn&& fn) -> std::invoke_result_t<Fn&, Transaction&>;
+
+    // Write without blocking the caller: `fn` runs on the writer exactly as for Write(), and
+    // `done(result)` is called on the writer thread once the group's COMMIT is durable (or
+    // failed). When the queue is full or the database closed, `done` runs at once on the calling
+    // thread with the error. `fn` is moved into the queue (capture by value); `done` must be
+    // quick and must not throw or call Write() (hand the result to another thread instead).
+    template <typename Fn, typename Done>
+    void WriteAsync(Fn fn, Done done);
 
     // Runs `fn` with a reader connection. All queries inside one Read() see one snapshot of
     // committed data. Blocks while every reader connection is busy. After Close(): kUnavailable.
@@ -167,6 +176,7 @@ class Database {
     Database() = default;
     // The type-erased cores of Write and Read; same contracts.
     virtual Status WriteErased(const WriteFunction& fn) = 0;
+    virtual void WriteAsyncErased(WriteFunction fn, WriteDone done) = 0;
     virtual Status ReadErased(const ReadFunction& fn) = 0;
 
     // DatabaseOptions::clock, set by the backend; null means the system clock.
@@ -215,6 +225,31 @@ auto Database::Write(Fn&& fn) -> std::invoke_result_t<Fn&, Transaction&> {
         }));
         if (!status.ok()) return std::move(status).error();
         return R(std::move(*out));
+    }
+}
+
+template <typename Fn, typename Done>
+void Database::WriteAsync(Fn fn, Done done) {
+    using R = std::invoke_result_t<Fn&, Transaction&>;
+    if constexpr (detail::ResultTraits<R>::kIsStatus) {
+        WriteAsyncErased(WriteFunction(std::move(fn)), WriteDone(std::move(done)));
+    } else {
+        // The function's value waits here between the write and the completion.
+        auto out = std::make_shared<std::optional<typename detail::ResultTraits<R>::Value>>();
+        WriteAsyncErased(
+            WriteFunction([fn = std::move(fn), out](Transaction& tx) mutable -> Status {
+                R result = fn(tx);
+                if (!result.ok()) return std::move(result).error();
+                out->emplace(std::move(result).value());
+                return Ok();
+            }),
+            WriteDone([done = std::move(done), out](Status status) mutable {
+                if (!status.ok()) {
+                    done(R(std::move(status).error()));
+                } else {
+                    done(R(std::move(**out)));
+                }
+            }));
     }
 }
 

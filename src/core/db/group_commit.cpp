@@ -26,6 +26,30 @@ Status GroupCommitWriter::Submit(const Database::WriteFunction& fn) {
     DICTRA_CHECK(std::this_thread::get_id() != writer_thread_id_.load(std::memory_order_relaxed));
     Request request;
     request.fn = &fn;
+    DICTRA_RETURN_IF_ERROR(Enqueue(&request));
+    std::uint64_t completed = completed_seq_.load(std::memory_order_acquire);
+    while (completed < request.seq) {
+        completed_seq_.wait(completed, std::memory_order_acquire);
+        completed = completed_seq_.load(std::memory_order_acquire);
+    }
+    return std::move(request.result);
+}
+
+void GroupCommitWriter::SubmitAsync(Database::WriteFunction fn, Database::WriteDone done) {
+    DICTRA_CHECK(done != nullptr);
+    auto request = std::make_unique<Request>();
+    request->owned_fn = std::move(fn);
+    request->fn = &request->owned_fn;
+    request->done = std::move(done);
+    Status queued = Enqueue(request.get());
+    if (!queued.ok()) {
+        request->done(queued);
+        return;
+    }
+    request.release();  // the writer owns it now
+}
+
+Status GroupCommitWriter::Enqueue(Request* request) {
     {
         std::lock_guard lock(mutex_);
         if (closing_) return Error::Unavailable("database is closed");
@@ -34,16 +58,11 @@ Status GroupCommitWriter::Submit(const Database::WriteFunction& fn) {
                                             std::to_string(options_.queue_max) +
                                             " requests waiting)");
         }
-        request.seq = next_seq_++;
-        queue_.push_back(&request);
+        request->seq = next_seq_++;
+        queue_.push_back(request);
     }
     queue_not_empty_.notify_one();
-    std::uint64_t completed = completed_seq_.load(std::memory_order_acquire);
-    while (completed < request.seq) {
-        completed_seq_.wait(completed, std::memory_order_acquire);
-        completed = completed_seq_.load(std::memory_order_acquire);
-    }
-    return std::move(request.result);
+    return Ok();
 }
 
 void GroupCommitWriter::Close() {
@@ -162,7 +181,17 @@ void GroupCommitWriter::Complete(std::deque<Request*>& done) {
     if (done.empty()) return;
     // Requests are taken in queue order, so the group's last sequence number covers all of it.
     const std::uint64_t last_seq = done.back()->seq;
-    done.clear();  // the callers own the requests from here on
+    for (Request*& request : done) {
+        if (!request->done) continue;
+        std::unique_ptr<Request> owned(request);
+        request = nullptr;
+        try {
+            owned->done(std::move(owned->result));
+        } catch (...) {
+            // A completion must not throw; the writer keeps going for everyone else.
+        }
+    }
+    done.clear();  // the blocked callers own their requests from here on
     completed_seq_.store(last_seq, std::memory_order_release);
     completed_seq_.notify_all();
 }

@@ -55,6 +55,11 @@ class GroupCommitWriter {
     // Blocks until `fn` ran and its group committed; see Database::Write.
     Status Submit(const Database::WriteFunction& fn);
 
+    // Queues `fn` and returns at once; `done` gets its outcome on the writer thread after the
+    // group's commit (or at once, on the caller's thread, when the queue is full or closed).
+    // See Database::WriteAsync.
+    void SubmitAsync(Database::WriteFunction fn, Database::WriteDone done);
+
     // Drains the queue, stops the writer thread and closes the session. Idempotent.
     void Close();
 
@@ -64,13 +69,20 @@ class GroupCommitWriter {
     }
 
  private:
-    // Lives on the caller's stack until completed_seq_ reaches `seq`; the writer never touches it
-    // after publishing that, so the caller may return at once.
+    // A blocking request lives on the caller's stack until completed_seq_ reaches `seq`; the
+    // writer never touches it after publishing that, so the caller may return at once. An
+    // asynchronous one (`done` set) is owned by the writer from the queue on, and deleted after
+    // `done` ran.
     struct Request {
         const Database::WriteFunction* fn = nullptr;
         std::uint64_t seq = 0;
         Status result;
+        Database::WriteFunction owned_fn;  // asynchronous requests only
+        Database::WriteDone done;          // asynchronous requests only
     };
+
+    // Queues `request` (seq assigned here); an error when the queue is full or closing.
+    Status Enqueue(Request* request);
 
     void Run();
     // Takes up to `count_max` queued requests; false when none are queued.

@@ -51,10 +51,20 @@ bool Matches(const Route& route, const std::vector<std::string_view>& segments,
 }  // namespace
 
 void Router::Add(Method method, std::string pattern, Handler handler, RouteOptions options) {
-    DICTRA_CHECK(!pattern.empty() && pattern.front() == '/');
-    for (const Route& route : routes_)
-        DICTRA_CHECK(!(route.method == method && route.pattern == pattern));
-    Route route{method, std::move(pattern), std::move(handler), options, {}};
+    DICTRA_CHECK(handler != nullptr);
+    AddRoute(Route{method, std::move(pattern), std::move(handler), {}, options, {}});
+}
+
+void Router::AddAsync(Method method, std::string pattern, AsyncHandler handler,
+                      RouteOptions options) {
+    DICTRA_CHECK(handler != nullptr);
+    AddRoute(Route{method, std::move(pattern), {}, std::move(handler), options, {}});
+}
+
+void Router::AddRoute(Route route) {
+    DICTRA_CHECK(!route.pattern.empty() && route.pattern.front() == '/');
+    for (const Route& existing : routes_)
+        DICTRA_CHECK(!(existing.method == route.method && existing.pattern == route.pattern));
     for (std::string_view segment : SplitPath(route.pattern)) route.segments.emplace_back(segment);
     // Literal routes win over parameter routes at the same depth ("/schedules/due" before
     // "/schedules/{id}"): keep routes ordered by how many literal segments lead.

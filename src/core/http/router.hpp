@@ -33,10 +33,18 @@ struct RouteOptions {
 
 using Handler = std::function<Result<Response>(Request&)>;
 
+// Hands a handler's answer back to the server; callable once, from any thread.
+using Responder = std::function<void(Result<Response>)>;
+// A handler that answers later: it starts its work (e.g. Database::WriteAsync) and returns; the
+// work calls the Responder. The Request stays valid until then. With Execution::kInline it runs
+// on the I/O thread, so it must not block.
+using AsyncHandler = std::function<void(Request&, Responder)>;
+
 struct Route {
     Method method = Method::kGet;
     std::string pattern;
-    Handler handler;
+    Handler handler;             // empty for an asynchronous route
+    AsyncHandler async_handler;  // set only for an asynchronous route
     RouteOptions options;
     std::vector<std::string> segments;  // pattern split on '/'; "{x}" is a parameter
 };
@@ -45,6 +53,9 @@ class Router {
  public:
     // REQUIRES: pattern starts with '/', and (method, pattern) is not registered yet.
     void Add(Method method, std::string pattern, Handler handler, RouteOptions options = {});
+    // The same for a handler that answers through a Responder.
+    void AddAsync(Method method, std::string pattern, AsyncHandler handler,
+                  RouteOptions options = {});
 
     struct Match {
         const Route* route = nullptr;  // null: no route for this method
@@ -58,6 +69,7 @@ class Router {
     const std::vector<Route>& routes() const { return routes_; }
 
  private:
+    void AddRoute(Route route);
     std::vector<Route> routes_;
 };
 

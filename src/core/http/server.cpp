@@ -181,6 +181,38 @@ Response Dispatcher::Run(const Route& route, Request& request) const {
                  request.request_id);
 }
 
+void Dispatcher::RunAsync(const Route& route, Request& request,
+                          std::function<void(Response)> done) const {
+    // Shared so that the handler may copy the responder; only the first answer counts.
+    auto answered = std::make_shared<std::atomic<bool>>(false);
+    auto shared_done = std::make_shared<std::function<void(Response)>>(std::move(done));
+    const std::string request_id = request.request_id;
+    Responder responder = [this, answered, shared_done, request_id](Result<Response> result) {
+        if (answered->exchange(true)) return;
+        if (result.ok()) {
+            (*shared_done)(std::move(result).value());
+        } else {
+            const dictra::Error& error = result.error();
+            (*shared_done)(Error(StatusFor(error.code), error, request_id));
+        }
+    };
+    try {
+        route.async_handler(request, responder);
+        return;
+    } catch (const std::exception& exception) {
+        std::fprintf(stderr,
+                     "{\"level\":\"error\",\"event\":\"handler_exception\",\"service\":\"%s\","
+                     "\"request_id\":\"%s\",\"what\":\"%s\"}\n",
+                     service_.c_str(), request.request_id.c_str(), exception.what());
+    } catch (...) {
+        std::fprintf(stderr,
+                     "{\"level\":\"error\",\"event\":\"handler_exception\",\"service\":\"%s\","
+                     "\"request_id\":\"%s\"}\n",
+                     service_.c_str(), request.request_id.c_str());
+    }
+    responder(dictra::Error::Internal("internal error; request id " + request.request_id));
+}
+
 Response Dispatcher::Handle(Request& request) const {
     Prepared prepared = Prepare(request);
     if (prepared.route == nullptr) return std::move(*prepared.early);
@@ -605,7 +637,23 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket) {
             }
 
             Response response;
-            if (route_options.execution == Execution::kInline) {
+            if (route.async_handler) {
+                auto home = stream.get_executor();
+                if (route_options.execution == Execution::kWorker)
+                    co_await asio::post(runtime.worker_pool.get_executor(), asio::use_awaitable);
+                // The handler's work answers on its own thread; the answer is posted back here.
+                response =
+                    co_await asio::async_initiate<decltype(asio::use_awaitable), void(Response)>(
+                        [&](auto handler) {
+                            auto shared = std::make_shared<decltype(handler)>(std::move(handler));
+                            dispatcher.RunAsync(route, request, [home, shared](Response answer) {
+                                asio::post(home, [shared, answer = std::move(answer)]() mutable {
+                                    (*shared)(std::move(answer));
+                                });
+                            });
+                        },
+                        asio::use_awaitable);
+            } else if (route_options.execution == Execution::kInline) {
                 response = dispatcher.Run(route, request);
             } else {
                 auto home = stream.get_executor();

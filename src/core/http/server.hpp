@@ -102,6 +102,9 @@ class Dispatcher {
     Prepared Prepare(Request& request) const;
     // Runs the handler; errors and exceptions become responses in the service's shape.
     Response Run(const Route& route, Request& request) const;
+    // The same for an asynchronous route: `done` gets the response, once, on whatever thread
+    // the handler's work finished on. REQUIRES: route.async_handler is set.
+    void RunAsync(const Route& route, Request& request, std::function<void(Response)> done) const;
     // Prepare + Run, for tests and inline use.
     Response Handle(Request& request) const;
     Response Error(Status status, const dictra::Error& error, std::string_view request_id) const;

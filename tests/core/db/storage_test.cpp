@@ -296,6 +296,51 @@ TEST_P(StorageTest, WriteReturnsValuesAndReadsSeeThem) {
     EXPECT_EQ(*changed, 1);
 }
 
+TEST_P(StorageTest, WriteAsyncCompletesAfterTheCommitWithTheFunctionsValue) {
+    MigrateItems();
+    constexpr int kWrites = 200;
+    std::vector<std::promise<Result<std::int64_t>>> outcomes(kWrites);
+    std::vector<std::future<Result<std::int64_t>>> futures;
+    for (auto& outcome : outcomes) futures.push_back(outcome.get_future());
+    for (int write_idx = 0; write_idx < kWrites; ++write_idx) {
+        // Every other write collides with the one before it: its own error, neighbours unharmed.
+        const std::int64_t id = write_idx - write_idx % 2 * (write_idx % 4 == 1 ? 1 : 0);
+        db_->WriteAsync(
+            [id, write_idx](Transaction& tx) -> Result<std::int64_t> {
+                DICTRA_ASSIGN_OR_RETURN(
+                    std::int64_t inserted,
+                    tx.Execute("INSERT INTO items (id, name) VALUES (?, ?)",
+                               {id, Text("async-" + std::to_string(write_idx))}));
+                return inserted * 1000 + id;
+            },
+            [&outcomes, write_idx](Result<std::int64_t> outcome) {
+                outcomes[write_idx].set_value(std::move(outcome));
+            });
+    }
+    int collisions = 0;
+    for (int write_idx = 0; write_idx < kWrites; ++write_idx) {
+        Result<std::int64_t> outcome = futures[write_idx].get();
+        if (write_idx % 4 == 1) {
+            ASSERT_FALSE(outcome.ok());
+            EXPECT_EQ(outcome.error().code, ErrorCode::kAlreadyExists);
+            ++collisions;
+        } else {
+            ASSERT_TRUE(outcome.ok()) << outcome.error().message;
+            EXPECT_EQ(*outcome, 1000 + write_idx);
+            // Done means durable and visible.
+            EXPECT_TRUE(ItemExists(write_idx));
+        }
+    }
+    EXPECT_EQ(CountItems(), kWrites - collisions);
+    db_->Close();
+    // After Close the completion still comes, at once, with the refusal.
+    std::optional<Status> late;
+    db_->WriteAsync([](Transaction&) -> Status { return Ok(); },
+                    [&late](Status status) { late = std::move(status); });
+    ASSERT_TRUE(late.has_value());
+    EXPECT_EQ(late->error().code, ErrorCode::kUnavailable);
+}
+
 TEST_P(StorageTest, UniqueViolationIsAlreadyExists) {
     MigrateItems();
     ASSERT_TRUE(InsertItem(1, "a").ok());

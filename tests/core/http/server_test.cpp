@@ -53,6 +53,21 @@ class ServerTest : public ::testing::Test {
                             std::to_string(content.size()) + (all_x ? ":ok" : ":bad"));
             },
             RouteOptions{.body_bytes_max = 8 * 1024 * 1024, .stream_body_to_disk = true});
+        // Answers from another thread after a while, like a handler waiting for a commit.
+        router.AddAsync(
+            Method::kGet, "/later/{word}",
+            [](Request& request, Responder respond) {
+                std::string word(request.PathParam("word"));
+                std::thread([word, respond] {
+                    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+                    if (word == "missing") return respond(Error::NotFound("no such word"));
+                    respond(Text(Status::kOk, "text/plain", "later:" + word));
+                }).detach();
+            },
+            RouteOptions{.execution = Execution::kInline});
+        router.AddAsync(Method::kGet, "/later-boom", [](Request&, Responder) {
+            throw std::runtime_error("SELECT secret FROM internals");
+        });
         router.Add(Method::kGet, "/boom", [](Request&) -> Result<Response> {
             throw std::runtime_error("SELECT secret FROM internals");
         });
@@ -166,6 +181,24 @@ TEST_F(ServerTest, AuthenticationGuardsPrivateRoutesOnly) {
     EXPECT_EQ(denied->Header("WWW-Authenticate"), "Bearer");
     EXPECT_EQ(client.Get("/private", Auth())->status, 200);
     EXPECT_EQ(client.Get("/open")->status, 200);
+}
+
+TEST_F(ServerTest, AsynchronousHandlersAnswerFromAnotherThread) {
+    HttpClient client(port_);
+    for (int round = 0; round < 3; ++round) {  // on one keep-alive connection
+        auto response = client.Get("/later/w" + std::to_string(round), Auth());
+        ASSERT_TRUE(response.ok()) << response.error().message;
+        EXPECT_EQ(response->status, 200);
+        EXPECT_EQ(response->body, "later:w" + std::to_string(round));
+    }
+    auto missing = client.Get("/later/missing", Auth());
+    ASSERT_TRUE(missing.ok());
+    EXPECT_EQ(missing->status, 404);
+    EXPECT_NE(missing->body.find("no such word"), std::string::npos);
+    auto boom = client.Get("/later-boom", Auth());
+    ASSERT_TRUE(boom.ok());
+    EXPECT_EQ(boom->status, 500);
+    EXPECT_EQ(boom->body.find("SELECT"), std::string::npos);
 }
 
 TEST_F(ServerTest, EchoesBodies) {

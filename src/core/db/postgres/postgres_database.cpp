@@ -333,6 +333,9 @@ class PostgresDatabase final : public Database {
 
  protected:
     Status WriteErased(const WriteFunction& fn) override { return writer_->Submit(fn); }
+    void WriteAsyncErased(WriteFunction fn, WriteDone done) override {
+        writer_->SubmitAsync(std::move(fn), std::move(done));
+    }
 
     Status ReadErased(const ReadFunction& fn) override {
         return readers_.With(
