@@ -117,11 +117,15 @@ class Decoder {
         if (inner.error) {
             structure_broken_ = true;
             broken_templates_.insert(std::string(field.id));
-            const std::string tag =
-                inner.error->id.empty() ? std::string(field.id) : prefix + inner.error->id;
-            Add(tag, FromTlv(inner.error->problem),
-                std::string(field.id) + " " + std::string(TemplateName(field.id)) +
-                    " (template): " + inner.error->message);
+            const std::string where =
+                " (in the " + std::string(TemplateName(field.id)) + " template)";
+            if (inner.error->id.empty()) {
+                Add(std::string(field.id), FromTlv(inner.error->problem),
+                    std::string(field.id) + ": " + inner.error->message + where);
+            } else {
+                Add(prefix + inner.error->id, FromTlv(inner.error->problem),
+                    prefix + inner.error->message + where);
+            }
             return;
         }
         CheckOrder(inner.fields, prefix, /*crc_last=*/false);
