@@ -71,7 +71,8 @@ class Decoder {
 
     bool structure_broken() const { return structure_broken_; }
 
-    Decoded Run() && {
+    // Reads the payload once. REQUIRES: called once per Decoder.
+    Decoded Run() {
         const TlvReading top = ReadTlv(payload_, unit_);
         if (top.error) {
             structure_broken_ = true;
@@ -361,7 +362,7 @@ class Decoder {
         const TlvField& crc_field = fields.back();
         const std::string_view crc = crc_field.value;
         out_.crc = std::string(crc);
-        if (crc.size() != 4) {
+        if (CountCharacters(crc) != 4) {
             Add("63", DecodeProblem::kInvalid,
                 "63 CRC: '" + std::string(crc) + "' is " + std::to_string(CountCharacters(crc)) +
                     " characters; expected 4 uppercase hex digits");
@@ -451,12 +452,12 @@ Decoded Decode(std::string_view payload) {
         return decoded;
     }
     Decoder by_characters(payload, TlvLengthUnit::kCharacters);
-    decoded = std::move(by_characters).Run();
+    decoded = by_characters.Run();
     // EMV lengths count characters; some generators count the UTF-8 bytes of accented text. When
     // that reading is the only one that holds together, it is the one the writer meant.
     if (by_characters.structure_broken() && HasNonAscii(payload)) {
         Decoder by_bytes(payload, TlvLengthUnit::kBytes);
-        Decoded bytewise = std::move(by_bytes).Run();
+        Decoded bytewise = by_bytes.Run();
         if (!by_bytes.structure_broken()) return bytewise;
     }
     return decoded;
