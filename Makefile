@@ -24,11 +24,12 @@ run: build
 
 # Debug + AddressSanitizer/UndefinedBehaviorSanitizer build, then every test: unit, storage on
 # SQLite and on a throw-away PostgreSQL cluster under build/pg-test, and end-to-end against the
-# real binary.
+# real binary. Then every fuzz target runs briefly on its seeds (scripts/fuzz-smoke.sh).
 test: deps format-check
 	cmake -S . -B $(DEBUG_DIR) $(CMAKE_COMMON) -DCMAKE_BUILD_TYPE=Debug -DDICTRA_SANITIZE=ON -DDICTRA_BENCH=OFF
 	ninja -C $(DEBUG_DIR) -j$(JOBS)
 	$(MAKE) --no-print-directory test-only
+	JOBS=$(JOBS) ./scripts/fuzz-smoke.sh
 
 test-only:
 	@url=$$(./scripts/pg-test-cluster.sh start 2>build/pg-test-start.log | tail -n 1) || { \
@@ -45,6 +46,10 @@ bench: deps
 	cmake -S . -B build/bench $(CMAKE_COMMON) -DCMAKE_BUILD_TYPE=Release -DDICTRA_TESTS=OFF -DDICTRA_BENCH=ON
 	ninja -C build/bench -j$(JOBS)
 	./bench/http_load.sh build/bench/dictra
+
+# Every libFuzzer target for FUZZ_SECONDS (default 10) each, with clang: docs/formats/brcode.md.
+fuzz: deps
+	JOBS=$(JOBS) ./scripts/fuzz-smoke.sh
 
 format:
 	$(SOURCES) | xargs clang-format -i

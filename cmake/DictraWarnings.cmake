@@ -5,3 +5,15 @@ if(DICTRA_SANITIZE)
   add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
   add_link_options(-fsanitize=address,undefined)
 endif()
+
+# libFuzzer needs clang. Everything is built with coverage instrumentation (fuzzer-no-link) so
+# the fuzzer sees the branches of the libraries it drives; only the fuzz targets link libFuzzer's
+# main (fuzz/CMakeLists.txt). scripts/fuzz-smoke.sh shows the intended configuration.
+if(DICTRA_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+    message(FATAL_ERROR "DICTRA_FUZZ=ON needs clang (libFuzzer): configure with "
+                        "CC=clang CXX=clang++, or run scripts/fuzz-smoke.sh")
+  endif()
+  add_compile_options(-fsanitize=fuzzer-no-link)
+  add_link_options(-fsanitize=fuzzer-no-link)
+endif()

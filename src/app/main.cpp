@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "app/brcode_command.hpp"
 #include "app/config.hpp"
 #include "app/platform.hpp"
 #include "core/auth/token.hpp"
@@ -85,9 +86,12 @@ int main(int argc, char** argv) {
     token->add_option("--private-key", private_key, "PEM private key: sign RS256 instead of HS256");
     dictra::app::AddJwtFlags(*token, token_jwt);
 
+    dictra::app::BrcodeCommand brcode(app);
+
     CLI11_PARSE(app, argc, argv);
 
     if (serve->parsed()) return Serve(serve_config);
+    if (brcode.parsed()) return brcode.Run(std::cin, std::cout, std::cerr);
     token_request.ispb = ispb;
     token_request.ttl = std::chrono::seconds(ttl_seconds);
     std::istringstream scopes(scope_text);

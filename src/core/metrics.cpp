@@ -398,7 +398,11 @@ std::string Registry::RenderText() const {
     std::string out;
     {
         std::lock_guard lock(mutex_);
-        for (const auto& [name, entry] : families_) {
+        for (const auto& name_and_entry : families_) {
+            // Plain references, not a structured binding: clang 14 (the fuzz build) cannot
+            // capture structured bindings in the lambdas below.
+            const auto& name = name_and_entry.first;
+            const auto& entry = name_and_entry.second;
             switch (entry->type) {
                 case MetricType::kCounter:
                     AppendHeader(out, name, entry->counter->help(), "counter");

@@ -1,0 +1,176 @@
+#include "formats/brcode/text.hpp"
+
+#include <array>
+#include <cstdint>
+
+#include "core/check.hpp"
+
+namespace dictra::formats::brcode {
+namespace {
+
+constexpr char32_t kCodePointMax = 0x10FFFF;
+constexpr char32_t kCombiningFirst = 0x0300;
+constexpr char32_t kCombiningLast = 0x036F;
+constexpr char32_t kFoldFirst = 0x00C0;
+
+// ASCII letter for U+00C0..U+00FF, 0 where no single letter fits (Æ, Ð, ×, Ø is fine, Þ, ß, ...).
+// Ð, Þ, ß and Æ would need a guess or two letters, so they are refused rather than guessed.
+constexpr std::array<char, 64> kLatin1Fold = {
+    'A', 'A', 'A', 'A', 'A', 'A', 0,   'C',  // U+00C0..U+00C7
+    'E', 'E', 'E', 'E', 'I', 'I', 'I', 'I',  // U+00C8..U+00CF
+    0,   'N', 'O', 'O', 'O', 'O', 'O', 0,    // U+00D0..U+00D7
+    'O', 'U', 'U', 'U', 'U', 'Y', 0,   0,    // U+00D8..U+00DF
+    'a', 'a', 'a', 'a', 'a', 'a', 0,   'c',  // U+00E0..U+00E7
+    'e', 'e', 'e', 'e', 'i', 'i', 'i', 'i',  // U+00E8..U+00EF
+    0,   'n', 'o', 'o', 'o', 'o', 'o', 0,    // U+00F0..U+00F7
+    'o', 'u', 'u', 'u', 'u', 'y', 0,   'y',  // U+00F8..U+00FF
+};
+
+bool IsContinuation(unsigned char byte) {
+    return (byte & 0xC0) == 0x80;
+}
+
+bool IsPrintableAscii(char32_t code_point) {
+    return code_point >= 0x20 && code_point <= 0x7E;
+}
+
+bool IsCombiningMark(char32_t code_point) {
+    return code_point >= kCombiningFirst && code_point <= kCombiningLast;
+}
+
+// The ASCII character free text folds `code_point` to; 0 when it is dropped (a combining mark);
+// nullopt when it cannot be represented.
+std::optional<char> Fold(char32_t code_point) {
+    if (IsPrintableAscii(code_point)) return static_cast<char>(code_point);
+    if (IsCombiningMark(code_point)) return '\0';
+    if (code_point == 0x00AA) return 'a';  // ª
+    if (code_point == 0x00BA) return 'o';  // º
+    if (code_point >= kFoldFirst && code_point <= 0x00FF) {
+        const char folded = kLatin1Fold[code_point - kFoldFirst];
+        if (folded != 0) return folded;
+    }
+    return std::nullopt;
+}
+
+std::string Hex(char32_t value, int digits_min) {
+    static constexpr std::string_view kHexDigits = "0123456789ABCDEF";
+    std::string text;
+    while (value != 0 || static_cast<int>(text.size()) < digits_min) {
+        text.insert(text.begin(), kHexDigits[value & 0xF]);
+        value >>= 4;
+    }
+    return text;
+}
+
+}  // namespace
+
+std::optional<char32_t> NextCodePoint(std::string_view text, std::size_t& pos) {
+    if (pos >= text.size()) return std::nullopt;
+    const auto lead = static_cast<unsigned char>(text[pos]);
+    std::size_t length = 0;
+    char32_t code_point = 0;
+    char32_t smallest = 0;  // below this the sequence is overlong
+    if (lead < 0x80) {
+        ++pos;
+        return lead;
+    } else if ((lead & 0xE0) == 0xC0) {
+        length = 2;
+        code_point = lead & 0x1F;
+        smallest = 0x80;
+    } else if ((lead & 0xF0) == 0xE0) {
+        length = 3;
+        code_point = lead & 0x0F;
+        smallest = 0x800;
+    } else if ((lead & 0xF8) == 0xF0) {
+        length = 4;
+        code_point = lead & 0x07;
+        smallest = 0x10000;
+    } else {
+        return std::nullopt;  // a continuation byte or 0xF8..0xFF where a character must start
+    }
+    if (text.size() - pos < length) return std::nullopt;
+    for (std::size_t byte_idx = 1; byte_idx < length; ++byte_idx) {
+        const auto byte = static_cast<unsigned char>(text[pos + byte_idx]);
+        if (!IsContinuation(byte)) return std::nullopt;
+        code_point = (code_point << 6) | (byte & 0x3F);
+    }
+    if (code_point < smallest || code_point > kCodePointMax) return std::nullopt;
+    if (code_point >= 0xD800 && code_point <= 0xDFFF) return std::nullopt;
+    pos += length;
+    return code_point;
+}
+
+std::optional<std::size_t> FindInvalidUtf8(std::string_view text) {
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+        if (!NextCodePoint(text, pos)) return pos;
+    }
+    return std::nullopt;
+}
+
+std::size_t CountCharacters(std::string_view text) {
+    std::size_t characters = 0;
+    for (const char c : text) {
+        if (!IsContinuation(static_cast<unsigned char>(c))) ++characters;
+    }
+    return characters;
+}
+
+bool IsControl(char32_t code_point) {
+    return code_point < 0x20 || (code_point >= 0x7F && code_point <= 0x9F);
+}
+
+std::optional<TextIssue> FindFreeTextIssue(std::string_view text) {
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+        const std::size_t start = pos;
+        const auto code_point = NextCodePoint(text, pos);
+        if (!code_point) return TextIssue{TextIssue::Kind::kInvalidUtf8, start, 0};
+        if (IsControl(*code_point)) return TextIssue{TextIssue::Kind::kControl, start, *code_point};
+        if (!Fold(*code_point))
+            return TextIssue{TextIssue::Kind::kUnrepresentable, start, *code_point};
+    }
+    return std::nullopt;
+}
+
+std::optional<TextIssue> FindAsciiIssue(std::string_view text) {
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+        const std::size_t start = pos;
+        const auto code_point = NextCodePoint(text, pos);
+        if (!code_point) return TextIssue{TextIssue::Kind::kInvalidUtf8, start, 0};
+        if (IsControl(*code_point)) return TextIssue{TextIssue::Kind::kControl, start, *code_point};
+        if (!IsPrintableAscii(*code_point)) {
+            return TextIssue{TextIssue::Kind::kUnrepresentable, start, *code_point};
+        }
+    }
+    return std::nullopt;
+}
+
+std::string Describe(const TextIssue& issue) {
+    const std::string at = " at byte " + std::to_string(issue.offset_bytes) + " of the value";
+    switch (issue.kind) {
+        case TextIssue::Kind::kInvalidUtf8: return "malformed UTF-8" + at;
+        case TextIssue::Kind::kControl:
+            return "the control character U+" + Hex(issue.code_point, 4) + at;
+        case TextIssue::Kind::kUnrepresentable:
+            return "the character U+" + Hex(issue.code_point, 4) + at;
+    }
+    return "an unknown problem" + at;
+}
+
+std::string FoldToAscii(std::string_view text) {
+    std::string folded;
+    folded.reserve(text.size());
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+        const auto code_point = NextCodePoint(text, pos);
+        DICTRA_CHECK(code_point.has_value());
+        const auto ascii = Fold(*code_point);
+        DICTRA_CHECK(ascii.has_value());
+        if (*ascii != '\0') folded.push_back(*ascii);
+    }
+    return folded;
+}
+
+}  // namespace dictra::formats::brcode
