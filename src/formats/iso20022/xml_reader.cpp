@@ -37,6 +37,12 @@ bool IsXmlSpace(char c) {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
+std::string_view Trim(std::string_view text) {
+    while (!text.empty() && IsXmlSpace(text.front())) text.remove_prefix(1);
+    while (!text.empty() && IsXmlSpace(text.back())) text.remove_suffix(1);
+    return text;
+}
+
 bool IsBlank(std::string_view text) {
     for (char c : text) {
         if (!IsXmlSpace(c)) return false;
@@ -256,7 +262,11 @@ std::string_view Element::namespace_uri() const {
 }
 
 Error Element::Fail(std::string_view what) const {
-    std::string message = "line " + std::to_string(line()) + ": " + path_ + ": ";
+    return FailAt(line(), what);
+}
+
+Error Element::FailAt(int line, std::string_view what) const {
+    std::string message = "line " + std::to_string(line) + ": " + path_ + ": ";
     message += what;
     return Error::InvalidArgument(std::move(message), path_);
 }
@@ -316,7 +326,8 @@ Status Children::SkipToElement() {
             case XML_TEXT_NODE:
             case XML_CDATA_SECTION_NODE:
                 if (!IsBlank(View(cursor_->content))) {
-                    return parent_.Fail("unexpected text " + Quote(View(cursor_->content)));
+                    return parent_.FailAt(static_cast<int>(xmlGetLineNo(cursor_)),
+                                          "unexpected text " + Quote(Trim(View(cursor_->content))));
                 }
                 break;
             case XML_COMMENT_NODE:

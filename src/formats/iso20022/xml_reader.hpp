@@ -96,6 +96,8 @@ class Element {
 
     // kInvalidArgument "line N: <path>: <what>", field = path.
     Error Fail(std::string_view what) const;
+    // The same at another line (of a text node inside this element).
+    Error FailAt(int line, std::string_view what) const;
 
     // The element's text (text and CDATA children joined; comments and processing instructions
     // skipped). Child elements are an error.
