@@ -185,10 +185,32 @@ TEST(InvalidInput, LenientWhereTheXsdIsLenient) {
     const std::string name = "<Nm>João da Silva Conceição</Nm>";
     xml.replace(xml.find(name), name.size(),
                 "<Nm><![CDATA[João da Silva]]><!-- c --> Conceição</Nm>");
+    // Schema validators allow xsi:schemaLocation anywhere.
+    const std::string root = "<Envelope xmlns=\"https://www.bcb.gov.br/pi/pacs.008/1.16\">";
+    xml.replace(xml.find(root), root.size(),
+                "<Envelope xmlns=\"https://www.bcb.gov.br/pi/pacs.008/1.16\" "
+                "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" "
+                "xsi:schemaLocation=\"https://www.bcb.gov.br/pi/pacs.008/1.16 p.xsd\">");
     auto parsed = ParsePacs008(xml);
     ASSERT_TRUE(parsed.ok()) << parsed.error().message;
     EXPECT_EQ(parsed->document.transactions[0].amount, AmountCentavos(123456));
     EXPECT_EQ(parsed->document.transactions[0].debtor_name, "João da Silva Conceição");
+}
+
+// Catalog 1.0's AppHdr may start with CharSet; the 1.3 one may not.
+TEST(InvalidInput, CharSetOnlyInCatalog10) {
+    std::string legacy = ReadFile(DataDir() / "valid_pibr002_v1_0.xml");
+    legacy.replace(legacy.find("<AppHdr>"), 8, "<AppHdr><CharSet>UTF-8</CharSet>");
+    auto parsed = ParsePibr002(legacy);
+    ASSERT_TRUE(parsed.ok()) << parsed.error().message;
+    EXPECT_EQ(parsed->document.version, EchoVersion::kV1_0);
+
+    std::string current = ReadFile(DataDir() / "valid_pibr001.xml");
+    current.replace(current.find("<AppHdr>"), 8, "<AppHdr><CharSet>UTF-8</CharSet>");
+    auto refused = ParsePibr001(current);
+    ASSERT_FALSE(refused.ok());
+    EXPECT_EQ(refused.error().message,
+              "line 3: Envelope/AppHdr/CharSet: expected element 'Fr' here");
 }
 
 }  // namespace

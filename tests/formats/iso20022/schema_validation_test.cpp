@@ -2,6 +2,9 @@
 // ../shared/reference), and SchemaValidator reports what is wrong with line numbers.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <thread>
+
 #include "formats/iso20022/schema_validator.hpp"
 #include "iso20022_testing.hpp"
 
@@ -186,6 +189,30 @@ TEST(SchemaValidation, UnsafeDocumentsAreIssuesNotCrashes) {
     ASSERT_EQ(issues.size(), 1u);
     EXPECT_NE(issues[0].message.find("DOCTYPE is not allowed"), std::string::npos);
     EXPECT_EQ(validator.Check("<a>").size(), 1u);
+}
+
+TEST(SchemaValidation, OneValidatorServesManyThreads) {
+    DICTRA_REQUIRE_REFERENCE(SpiXsd("pacs.008.spi.1.16.xsd"));
+    const SchemaValidator validator = LoadOrDie(SpiXsd("pacs.008.spi.1.16.xsd"));
+    const std::string valid = Built(BuildPacs008(SampleHeader(), SamplePacs008()));
+    const std::string invalid = ReadFile(SpiExample("pacs.008_END_1_msg.xml"));
+    constexpr int kThreads = 4;
+    constexpr int kRoundsPerThread = 25;
+    std::vector<int> failures(kThreads, 0);
+    std::vector<std::thread> threads;
+    for (int thread_idx = 0; thread_idx < kThreads; ++thread_idx) {
+        threads.emplace_back([&, thread_idx] {
+            for (int round = 0; round < kRoundsPerThread; ++round) {
+                if (!validator.Validate(valid).ok() || validator.Check(invalid).size() != 1) {
+                    ++failures[thread_idx];
+                }
+            }
+        });
+    }
+    for (std::thread& thread : threads) thread.join();
+    for (int thread_idx = 0; thread_idx < kThreads; ++thread_idx) {
+        EXPECT_EQ(failures[thread_idx], 0) << "thread " << thread_idx;
+    }
 }
 
 TEST(SchemaValidation, LoadErrors) {
