@@ -96,7 +96,7 @@ Result<StatusReason> ReadReason(const Element& element, std::string_view ns) {
         reason.code = std::move(text);
     }
     DICTRA_ASSIGN_OR_RETURN(std::vector<Element> infos,
-                            children.Repeated("AddtlInf", 0, kXmlBytesMax));
+                            children.Repeated("AddtlInf", 0, internal::kUnbounded));
     for (const Element& info : infos) {
         DICTRA_ASSIGN_OR_RETURN(std::string text, internal::ReadText(info, internal::kMax105Text));
         reason.additional_info.push_back(std::move(text));
@@ -119,7 +119,7 @@ Result<PaymentStatus> ReadStatus(const Element& element, std::string_view ns) {
         status.status,
         internal::ReadEnum(status_code, kStatuses, "ExternalPaymentTransactionStatus1Code"));
     DICTRA_ASSIGN_OR_RETURN(std::vector<Element> reasons,
-                            children.Repeated("StsRsnInf", 0, kXmlBytesMax));
+                            children.Repeated("StsRsnInf", 0, internal::kUnbounded));
     for (const Element& reason_element : reasons) {
         DICTRA_ASSIGN_OR_RETURN(StatusReason reason, ReadReason(reason_element, ns));
         status.reasons.push_back(std::move(reason));
@@ -194,7 +194,7 @@ Result<Pacs002> ReadPacs002Document(const Element& document, const MessageDefini
     DICTRA_ASSIGN_OR_RETURN(pacs002.created_at, ReadDateTime(created));
     DICTRA_RETURN_IF_ERROR(header.End());
     DICTRA_ASSIGN_OR_RETURN(std::vector<Element> statuses,
-                            children.Repeated("TxInfAndSts", 1, kXmlBytesMax));
+                            children.Repeated("TxInfAndSts", 1, internal::kUnbounded));
     DICTRA_RETURN_IF_ERROR(children.End());
     for (const Element& status_element : statuses) {
         DICTRA_ASSIGN_OR_RETURN(PaymentStatus status, ReadStatus(status_element, ns));

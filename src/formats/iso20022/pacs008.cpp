@@ -600,7 +600,7 @@ Result<Pacs008> ReadPacs008Document(const Element& document, const MessageDefini
     DICTRA_RETURN_IF_ERROR(payment_type_children.End());
 
     DICTRA_ASSIGN_OR_RETURN(std::vector<Element> transactions,
-                            children.Repeated("CdtTrfTxInf", 1, kXmlBytesMax));
+                            children.Repeated("CdtTrfTxInf", 1, internal::kUnbounded));
     DICTRA_RETURN_IF_ERROR(children.End());
     // NbOfTxs is [0-9]{1,15}; compare as text without leading zeros to avoid overflow.
     std::string_view count_digits = count_text;

@@ -113,6 +113,9 @@ class Element {
     std::string path_;
 };
 
+// maxOccurs="unbounded" (the document size limit bounds it).
+inline constexpr std::size_t kUnbounded = static_cast<std::size_t>(-1);
+
 class Children {
  public:
     // REQUIRES: `parent` outlives this object.
