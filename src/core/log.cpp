@@ -1,12 +1,13 @@
 #include "core/log.hpp"
 
 #include <spdlog/async.h>
-#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/sinks/base_sink.h>
 #include <spdlog/spdlog.h>
 
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <mutex>
 
 namespace dictra::log {
 namespace {
@@ -31,6 +32,21 @@ void AppendTimestamp(std::string& out) {
     out += buffer;
 }
 
+// stdout through stdio's buffer. spdlog's own stdout sink fflush()es after every line: one
+// write() per request, a tenth of the CPU of a busy service. Lines now leave in batches, at the
+// latest kFlushInterval later, at once for errors and at Flush()/Shutdown().
+class BufferedStdoutSink final : public spdlog::sinks::base_sink<std::mutex> {
+ protected:
+    void sink_it_(const spdlog::details::log_msg& message) override {
+        spdlog::memory_buf_t formatted;
+        formatter_->format(message, formatted);
+        std::fwrite(formatted.data(), 1, formatted.size(), stdout);
+    }
+    void flush_() override { std::fflush(stdout); }
+};
+
+constexpr std::chrono::seconds kFlushInterval{1};  // spdlog 1.10 flushes in whole seconds
+
 std::string_view LevelName(Level level) {
     switch (level) {
         case Level::kDebug: return "debug";
@@ -46,14 +62,16 @@ std::string_view LevelName(Level level) {
 void Init() {
     if (Logger()) return;
     spdlog::init_thread_pool(64 * 1024, 1);
-    auto sink = std::make_shared<spdlog::sinks::stdout_sink_mt>();
+    static char stdout_buffer[64 * 1024];
+    std::setvbuf(stdout, stdout_buffer, _IOFBF, sizeof stdout_buffer);
+    auto sink = std::make_shared<BufferedStdoutSink>();
     // Overflow drops the oldest line rather than stalling requests behind a slow terminal.
     auto logger = std::make_shared<spdlog::async_logger>(
         "dictra", sink, spdlog::thread_pool(), spdlog::async_overflow_policy::overrun_oldest);
     logger->set_pattern("%v");
     logger->set_level(spdlog::level::trace);
     logger->flush_on(spdlog::level::err);
-    spdlog::flush_every(std::chrono::seconds(1));
+    spdlog::flush_every(kFlushInterval);
     spdlog::register_logger(logger);
     Logger() = logger;
 }
