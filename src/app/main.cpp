@@ -1,9 +1,10 @@
-// dictra: the one binary of the platform. Subcommands: serve, token.
+// dictra: the one binary of the platform. Subcommands: serve, token, cnab.
 #include <signal.h>
 
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "app/cnab_command.hpp"
 #include "app/config.hpp"
 #include "app/platform.hpp"
 #include "core/auth/token.hpp"
@@ -85,9 +86,13 @@ int main(int argc, char** argv) {
     token->add_option("--private-key", private_key, "PEM private key: sign RS256 instead of HS256");
     dictra::app::AddJwtFlags(*token, token_jwt);
 
+    dictra::app::CnabCommandOptions cnab_options;
+    CLI::App* cnab = dictra::app::AddCnabCommand(app, cnab_options);
+
     CLI11_PARSE(app, argc, argv);
 
     if (serve->parsed()) return Serve(serve_config);
+    if (cnab->parsed()) return dictra::app::RunCnabCommand(cnab_options, std::cout, std::cerr);
     token_request.ispb = ispb;
     token_request.ttl = std::chrono::seconds(ttl_seconds);
     std::istringstream scopes(scope_text);
