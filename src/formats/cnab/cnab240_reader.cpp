@@ -239,6 +239,7 @@ class Cnab240Reader::Impl {
         }
         file_header_seen_ = true;
         file_header_line_ = line.number;
+        file_bank_code_ = std::string(line.bytes.substr(0, layout::kBankCode.length()));
         // Nothing in the file header goes into a payment: what it says is shown, and what is
         // odd about it is a warning.
         FieldReader fields(line, outcome.warnings);
@@ -344,7 +345,13 @@ class Cnab240Reader::Impl {
         const std::string service(fields.Raw(layout::lot_header::kService));
         const std::string entry_form(fields.Raw(layout::lot_header::kEntryForm));
         if (lot.kind == LotKind::kPayment) {
-            fields.Digits(layout::kBankCode);
+            // A file goes to one bank: every lot names the same one.
+            if (fields.Digits(layout::kBankCode) && !file_bank_code_.empty() &&
+                lot.bank_code != file_bank_code_) {
+                fields.Fail(layout::kBankCode, "bank code " + lot.bank_code +
+                                                   " differs from the file header's " +
+                                                   file_bank_code_);
+            }
             lot.debtor = ReadDebtor(fields);
             lot.debtor.bank_code = lot.bank_code;
             lot.debtor.ispb = options_.debtor_ispb;
@@ -374,9 +381,7 @@ class Cnab240Reader::Impl {
         if (auto branch = fields.DigitsOrBlank(h::kDebtorBranch)) {
             debtor.branch = NormalBranch(*branch);
         }
-        auto account = fields.DigitsOrBlank(h::kDebtorAccount);
-        const std::string check_digit = fields.Text(h::kDebtorAccountCheckDigit);
-        if (account) debtor.account = JoinAccount(*account, check_digit);
+        debtor.account = ReadAccount(fields, h::kDebtorAccount, h::kDebtorAccountCheckDigit);
         debtor.name = fields.Text(h::kDebtorName);
         return debtor;
     }
@@ -625,9 +630,7 @@ class Cnab240Reader::Impl {
         if (auto branch = fields.DigitsOrBlank(a::kCreditorBranch)) {
             creditor.branch = NormalBranch(*branch);
         }
-        auto account = fields.DigitsOrBlank(a::kCreditorAccount);
-        const std::string check_digit = fields.Text(a::kCreditorAccountCheckDigit);
-        if (account) creditor.account = JoinAccount(*account, check_digit);
+        creditor.account = ReadAccount(fields, a::kCreditorAccount, a::kCreditorAccountCheckDigit);
         creditor.name = fields.Text(a::kCreditorName);
         payment.external_id = fields.Text(a::kExternalId);
         payment.payment_date = fields.Date(a::kPaymentDate);
@@ -716,6 +719,7 @@ class Cnab240Reader::Impl {
     bool file_trailer_seen_ = false;
     std::size_t file_trailer_line_ = 0;
     bool any_payment_lot_ = false;
+    std::string file_bank_code_;  // as the file header says it
     char direction_ = '1';
     std::optional<Lot> lot_;
 };

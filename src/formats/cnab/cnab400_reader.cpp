@@ -264,9 +264,7 @@ class Cnab400Reader::Impl {
             party.bank_code = StripLeadingZeros(*bank).empty() ? "" : *bank;
         }
         if (auto branch = fields.DigitsOrBlank(where.branch)) party.branch = NormalBranch(*branch);
-        auto account = fields.DigitsOrBlank(where.account);
-        const std::string check_digit = fields.Text(where.account_check_digit);
-        if (account) party.account = JoinAccount(*account, check_digit);
+        party.account = ReadAccount(fields, where.account, where.account_check_digit);
         const std::string type = fields.Text(where.account_type);
         if (!type.empty()) {
             party.account_type = AccountTypeFromString(type);

@@ -68,6 +68,22 @@ std::string JoinAccount(std::string_view number_digits, std::string_view check_d
     return std::string(StripLeadingZeros(number_digits)) + std::string(check_digit);
 }
 
+std::string ReadAccount(FieldReader& fields, const Field& number_field,
+                        const Field& check_digit_field) {
+    auto number = fields.DigitsOrBlank(number_field);
+    const char check_digit = fields.Raw(check_digit_field)[0];
+    const bool check_digit_ok = check_digit == ' ' || check_digit == 'X' || check_digit == 'x' ||
+                                (check_digit >= '0' && check_digit <= '9');
+    if (!check_digit_ok) {
+        fields.Fail(check_digit_field, "expected a check digit (0-9 or X), found " +
+                                           Quoted(std::string_view(&check_digit, 1)));
+        return {};
+    }
+    if (!number) return {};
+    return JoinAccount(*number, check_digit == ' ' ? std::string_view() :
+                                                     std::string_view(&check_digit, 1));
+}
+
 void CheckPixAddressing(PaymentRecord& payment, const PixAddressingFields& where) {
     if (!payment.initiation) return;  // already reported
     const PixInitiation initiation = *payment.initiation;

@@ -30,6 +30,11 @@ std::optional<PixInitiation> ReadInitiation(FieldReader& fields, const Field& fi
 // ("000000123456" + "7" -> "1234567"); "" when both are absent.
 std::string JoinAccount(std::string_view number_digits, std::string_view check_digit);
 
+// Reads an account number (digits or blank) and its check digit (a digit, 'X' or blank) and
+// joins them with JoinAccount.
+std::string ReadAccount(FieldReader& fields, const Field& number_field,
+                        const Field& check_digit_field);
+
 // Where the fields CheckPixAddressing may blame are.
 struct PixAddressingFields {
     FieldReader* key_reader;

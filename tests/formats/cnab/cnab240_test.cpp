@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "cnab_test_util.hpp"
@@ -394,6 +395,45 @@ TEST_F(Cnab240FaultTest, AReturnFileHasNoPaymentsToMake) {
     EXPECT_TRUE(result.summary.clean()) << result.Describe();
     EXPECT_EQ(result.summary.payments, 0u);
     EXPECT_EQ(result.summary.skipped, 10u);
+}
+
+// ---- The seed corpus of fuzz/cnab240_fuzz.cpp: valid and invalid golden inputs ------------------
+
+TEST(Cnab240SeedTest, EveryGoldenInputReadsAsExpected) {
+    const std::map<std::string, std::string> first_error = {
+        {"invalid_amount.rem",
+         "line 3, positions 120-134 (amount): expected 15 digits, found \"00000000001500X\""},
+        {"invalid_initiation.rem",
+         "line 4, positions 15-17 (initiation): expected the Pix initiation form 01 (phone), 02 "
+         "(e-mail), 03 (CPF/CNPJ), 04 (random key) or 05 (bank data), found \"09 \""},
+        {"invalid_line_length.rem", "line 5 (line_length): expected 240 bytes, found 241"},
+        {"invalid_lot_trailer_count.rem",
+         "line 9, positions 18-23 (lot_record_count): the lot trailer says 9 records, the lot has "
+         "8 (header and trailer included)"},
+        {"invalid_missing_segment_b.rem",
+         "line 3, position 14 (segment): a Segment A with clearing code 009 (Pix) must be "
+         "followed by its Segment B, found line 4 instead"},
+        {"invalid_no_file_trailer.rem", "file (record_type): file trailer (record type 9) missing"},
+        {"invalid_utf8_text.rem",
+         "line 3 (line_length): expected 240 bytes, found 241 (240 characters in UTF-8: the text "
+         "is UTF-8 where CNAB requires ISO-8859-1, one byte per character)"},
+    };
+    std::size_t invalid_files = 0;
+    for (const auto& entry :
+         std::filesystem::directory_iterator(DICTRA_SOURCE_DIR "/tests/data/cnab240")) {
+        const std::string name = entry.path().filename().string();
+        const ReadResult result = ReadSample(ReadFileBytes(entry.path().string()));
+        if (name.rfind("invalid_", 0) != 0) {
+            EXPECT_TRUE(result.summary.clean()) << name << "\n" << result.Describe();
+            EXPECT_EQ(result.Payments(), ExpectedPayments()) << name;
+            continue;
+        }
+        ++invalid_files;
+        ASSERT_TRUE(first_error.contains(name)) << name << " has no expectation here";
+        ASSERT_FALSE(result.Errors().empty()) << name;
+        EXPECT_EQ(Describe(result.Errors()[0]), first_error.at(name)) << result.Describe();
+    }
+    EXPECT_EQ(invalid_files, first_error.size());
 }
 
 // ---- Real files from banks (collection remittances and returns) ------------------------------

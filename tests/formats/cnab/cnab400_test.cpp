@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "cnab_test_util.hpp"
@@ -176,6 +177,39 @@ TEST_F(Cnab400FaultTest, OneLineOfTheWrongLengthIsOneError) {
     // The trailer's total cannot be compared without that payment, and says so.
     ASSERT_EQ(result.Warnings().size(), 1u) << result.Describe();
     EXPECT_EQ(result.Warnings()[0].field, "amount_total");
+}
+
+// The seed corpus of fuzz/cnab400_fuzz.cpp: valid and invalid golden inputs.
+TEST(Cnab400SeedTest, EveryGoldenInputReadsAsExpected) {
+    const std::map<std::string, std::string> first_error = {
+        {"invalid_amount.rem",
+         "line 2, positions 249-261 (amount): expected 13 digits, found \"00000000150,0\""},
+        {"invalid_line_length.rem", "line 4 (line_length): expected 400 bytes, found 399"},
+        {"invalid_record_type.rem",
+         "line 3, position 1 (record_type): record type \"2\" is not part of the DICTRA Pix "
+         "payment layout (0 header, 1 payment, 9 trailer)"},
+        {"invalid_sequence.rem",
+         "line 3, positions 395-400 (sequence_number): sequence number 9, expected 3"},
+        {"invalid_trailer_total.rem",
+         "line 7, positions 8-25 (amount_total): the trailer says a total of 1014997.17, the "
+         "payments add up to 1014997.16"},
+    };
+    std::size_t invalid_files = 0;
+    for (const auto& entry :
+         std::filesystem::directory_iterator(DICTRA_SOURCE_DIR "/tests/data/cnab400")) {
+        const std::string name = entry.path().filename().string();
+        const ReadResult result = Read400(ReadFileBytes(entry.path().string()));
+        if (name.rfind("invalid_", 0) != 0) {
+            EXPECT_TRUE(result.summary.clean()) << name << "\n" << result.Describe();
+            EXPECT_EQ(result.Payments(), SamplePayments()) << name;
+            continue;
+        }
+        ++invalid_files;
+        ASSERT_TRUE(first_error.contains(name)) << name << " has no expectation here";
+        ASSERT_FALSE(result.Errors().empty()) << name;
+        EXPECT_EQ(Describe(result.Errors()[0]), first_error.at(name)) << result.Describe();
+    }
+    EXPECT_EQ(invalid_files, first_error.size());
 }
 
 TEST(Cnab400WriterTest, RefusesWhatDoesNotFitAndWritesNothingThen) {
