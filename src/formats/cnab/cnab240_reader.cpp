@@ -4,7 +4,8 @@
 #include <utility>
 #include <vector>
 
-#include "core/money.hpp"
+#include "core/check.hpp"
+#include "core/ids.hpp"
 #include "formats/cnab/cnab240_layout.hpp"
 #include "formats/cnab/field.hpp"
 #include "formats/cnab/latin1.hpp"
@@ -87,10 +88,6 @@ std::string MovementMeaning(char movement) {
     }
 }
 
-std::string Amount(std::uint64_t centavos) {
-    return FormatAmount(AmountCentavos(static_cast<std::int64_t>(centavos)));
-}
-
 std::optional<AccountType> AccountTypeFromCnab(std::string_view code) {
     if (code == "CC") return AccountType::kCacc;
     if (code == "PP") return AccountType::kSvgs;
@@ -104,7 +101,9 @@ std::optional<AccountType> AccountTypeFromCnab(std::string_view code) {
 class Cnab240Reader::Impl {
  public:
     Impl(std::istream& input, Cnab240ReaderOptions options)
-        : lines_(input, kLineBytesKept), options_(std::move(options)) {}
+        : lines_(input, kLineBytesKept), options_(std::move(options)) {
+        DICTRA_CHECK(options_.debtor_ispb.empty() || IsIspb(options_.debtor_ispb));
+    }
 
     std::optional<RecordOutcome> Next() {
         while (ready_.empty() && !finished_) Step();
@@ -416,16 +415,16 @@ class Cnab240Reader::Impl {
         }
         if (lot.kind == LotKind::kPayment) {
             if (auto total = fields.Number(layout::lot_trailer::kAmountTotal)) {
-                outcome.detail += ", total " + Amount(*total);
+                outcome.detail += ", total " + FormatCentavos(*total);
                 if (!lot.amount_checkable) {
                     outcome.warnings.push_back(
                         DiagnosticAt(line.number, layout::lot_trailer::kAmountTotal,
                                      "total not checked: " + lot.amount_uncheckable_reason));
                 } else if (*total != lot.amount_sum_centavos) {
                     fields.Fail(layout::lot_trailer::kAmountTotal,
-                                "the lot trailer says a total of " + Amount(*total) +
+                                "the lot trailer says a total of " + FormatCentavos(*total) +
                                     ", the lot's Segment A amounts add up to " +
-                                    Amount(lot.amount_sum_centavos));
+                                    FormatCentavos(lot.amount_sum_centavos));
                 }
             }
         }
@@ -572,7 +571,7 @@ class Cnab240Reader::Impl {
         if (!skip_reason.empty()) {
             lot.last_a = LastSegmentA::kSkipped;
             lot.last_a_line = line.number;
-            if (amount) skip_reason += "; amount " + Amount(*amount);
+            if (amount) skip_reason += "; amount " + FormatCentavos(*amount);
             Skip(std::move(outcome), std::move(skip_reason));
             return;
         }

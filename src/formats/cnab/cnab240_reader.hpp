@@ -45,7 +45,8 @@ struct Cnab240ReaderOptions {
 
 class Cnab240Reader {
  public:
-    // REQUIRES: `input` outlives the reader. `input` should be opened in binary mode.
+    // REQUIRES: `input` outlives the reader (open it in binary mode); options.debtor_ispb is
+    // empty or 8 digits (checked).
     explicit Cnab240Reader(std::istream& input, Cnab240ReaderOptions options = {});
     ~Cnab240Reader();
     Cnab240Reader(const Cnab240Reader&) = delete;

@@ -3,7 +3,6 @@
 #include <deque>
 #include <utility>
 
-#include "core/money.hpp"
 #include "formats/cnab/cnab400_layout.hpp"
 #include "formats/cnab/field.hpp"
 #include "formats/cnab/line_reader.hpp"
@@ -23,10 +22,6 @@ enum class FileLayout {
     kOther,       // a bank's own layout (collection remittance or return, ...)
     kUnreadable,  // the header line had the wrong length
 };
-
-std::string Amount(std::uint64_t centavos) {
-    return FormatAmount(AmountCentavos(static_cast<std::int64_t>(centavos)));
-}
 
 std::string Trimmed(std::string_view raw) {
     const std::size_t first = raw.find_first_not_of(' ');
@@ -300,15 +295,16 @@ class Cnab400Reader::Impl {
                 }
             }
             if (total) {
-                outcome.detail += ", total " + Amount(*total);
+                outcome.detail += ", total " + FormatCentavos(*total);
                 if (!payments_checkable_) {
                     outcome.warnings.push_back(
                         DiagnosticAt(line.number, t::kAmountTotal,
                                      "total not checked: a payment record is unreadable"));
                 } else if (*total != amount_sum_centavos_) {
-                    fields.Fail(t::kAmountTotal, "the trailer says a total of " + Amount(*total) +
+                    fields.Fail(t::kAmountTotal, "the trailer says a total of " +
+                                                     FormatCentavos(*total) +
                                                      ", the payments add up to " +
-                                                     Amount(amount_sum_centavos_));
+                                                     FormatCentavos(amount_sum_centavos_));
                 }
             }
         }

@@ -239,6 +239,11 @@ std::string NormalBranch(std::string_view digits) {
     return std::string(4 - significant.size(), '0') + std::string(significant);
 }
 
+std::string FormatCentavos(std::uint64_t centavos) {
+    const std::uint64_t cents = centavos % 100;
+    return std::to_string(centavos / 100) + (cents < 10 ? ".0" : ".") + std::to_string(cents);
+}
+
 std::string FormatDate(std::chrono::year_month_day date) {
     return FormatIsoDate(date);
 }

@@ -117,6 +117,9 @@ std::string_view StripLeadingZeros(std::string_view digits);
 // all-zero branch is "" (absent).
 std::string NormalBranch(std::string_view digits);
 
+// "1234.56" for messages and CONTROL details; any uint64 (trailer totals can pass int64).
+std::string FormatCentavos(std::uint64_t centavos);
+
 // "2026-01-24" for messages and CONTROL details.
 std::string FormatDate(std::chrono::year_month_day date);
 

@@ -80,8 +80,8 @@ std::string ReadAccount(FieldReader& fields, const Field& number_field,
         return {};
     }
     if (!number) return {};
-    return JoinAccount(*number, check_digit == ' ' ? std::string_view() :
-                                                     std::string_view(&check_digit, 1));
+    return JoinAccount(*number,
+                       check_digit == ' ' ? std::string_view() : std::string_view(&check_digit, 1));
 }
 
 void CheckPixAddressing(PaymentRecord& payment, const PixAddressingFields& where) {

@@ -130,6 +130,12 @@ TEST(FieldTest, RefusesTextThatDoesNotFit) {
     EXPECT_FALSE(FitText("a\nb", {1, 5, "name"}, "x").ok());
 }
 
+TEST(FieldTest, FormatsCentavosBeyondInt64) {
+    EXPECT_EQ(FormatCentavos(0), "0.00");
+    EXPECT_EQ(FormatCentavos(1205), "12.05");
+    EXPECT_EQ(FormatCentavos(18'446'744'073'709'551'615ULL), "184467440737095516.15");
+}
+
 TEST(FieldTest, NormalisesBranchesAndAccounts) {
     EXPECT_EQ(NormalBranch("00001"), "0001");
     EXPECT_EQ(NormalBranch("12345"), "12345");
