@@ -1,10 +1,11 @@
-// dictra: the one binary of the platform. Subcommands: serve, token.
+// dictra: the one binary of the platform. Subcommands: serve, token, brcode, cnab.
 #include <signal.h>
 
 #include <CLI/CLI.hpp>
 #include <iostream>
 
 #include "app/brcode_command.hpp"
+#include "app/cnab_command.hpp"
 #include "app/config.hpp"
 #include "app/platform.hpp"
 #include "core/auth/token.hpp"
@@ -87,11 +88,14 @@ int main(int argc, char** argv) {
     dictra::app::AddJwtFlags(*token, token_jwt);
 
     dictra::app::BrcodeCommand brcode(app);
+    dictra::app::CnabCommandOptions cnab_options;
+    CLI::App* cnab = dictra::app::AddCnabCommand(app, cnab_options);
 
     CLI11_PARSE(app, argc, argv);
 
     if (serve->parsed()) return Serve(serve_config);
     if (brcode.parsed()) return brcode.Run(std::cin, std::cout, std::cerr);
+    if (cnab->parsed()) return dictra::app::RunCnabCommand(cnab_options, std::cout, std::cerr);
     token_request.ispb = ispb;
     token_request.ttl = std::chrono::seconds(ttl_seconds);
     std::istringstream scopes(scope_text);
