@@ -1,6 +1,5 @@
 #include "core/log.hpp"
 
-#include <spdlog/async.h>
 #include <spdlog/sinks/base_sink.h>
 #include <spdlog/spdlog.h>
 
@@ -61,13 +60,13 @@ std::string_view LevelName(Level level) {
 
 void Init() {
     if (Logger()) return;
-    spdlog::init_thread_pool(64 * 1024, 1);
     static char stdout_buffer[64 * 1024];
     std::setvbuf(stdout, stdout_buffer, _IOFBF, sizeof stdout_buffer);
-    auto sink = std::make_shared<BufferedStdoutSink>();
-    // Overflow drops the oldest line rather than stalling requests behind a slow terminal.
-    auto logger = std::make_shared<spdlog::async_logger>(
-        "dictra", sink, spdlog::thread_pool(), spdlog::async_overflow_policy::overrun_oldest);
+    // Synchronous on purpose: the line goes into stdio's buffer under the sink's mutex (a
+    // memcpy), and a write() happens once per 64 KiB or per flush. spdlog's async logger woke its
+    // thread for every line, a context switch per request on a busy core.
+    auto logger =
+        std::make_shared<spdlog::logger>("dictra", std::make_shared<BufferedStdoutSink>());
     logger->set_pattern("%v");
     logger->set_level(spdlog::level::trace);
     logger->flush_on(spdlog::level::err);

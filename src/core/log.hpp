@@ -1,8 +1,8 @@
 // Structured logs: one JSON object per line on stdout.
 //
-// Lines are handed to a background writer (spdlog async) so a request never waits on the
-// terminal or a pipe; they are flushed every second, on Flush(), and at exit. Start-up lines
-// that tests and operators read (the `listening` lines) are followed by Flush().
+// Lines are appended to a 64 KiB stdout buffer (spdlog, synchronous, one mutex) and leave in
+// batches: when the buffer fills, every second, at once for errors, on Flush(), and at exit.
+// Start-up lines that tests and operators read (the `listening` lines) are followed by Flush().
 #pragma once
 
 #include <cstdint>
