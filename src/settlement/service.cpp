@@ -203,7 +203,9 @@ void SettlementService::CreateAsync(const CreatePaymentCommand& command,
         key = scope + "|key:" + *command.idempotency_key;
     else if (command.external_id)
         key = scope + "|external_id:" + *command.external_id;
-    std::string fingerprint = Fingerprint(command);
+    // Only a keyed create can be replayed, so only it needs the fingerprint that tells a replay
+    // from a different request under the same key.
+    std::string fingerprint = key ? Fingerprint(command) : std::string();
     const bool by_header = command.idempotency_key.has_value();
     store_.InsertAsync(
         std::move(*payment), std::move(key), fingerprint, principal.sub,

@@ -256,6 +256,21 @@ Result<Principal> TokenVerifier::Verify(std::string_view authorization_header_va
 Result<Principal> TokenVerifier::VerifyToken(std::string_view token) const {
     if (token.empty()) return Unauthenticated("missing bearer token");
     if (token.size() > kTokenBytesMax) return Unauthenticated("bearer token is too long");
+    const std::int64_t now_s =
+        std::chrono::floor<std::chrono::seconds>(clock_->Now()).time_since_epoch().count();
+    const std::int64_t skew_s = kClockSkewAllowed.count();
+    {
+        // The same bytes verified before: only the time checks can have changed.
+        std::lock_guard lock(cache_->mutex);
+        auto found = cache_->entries.find(token);
+        if (found != cache_->entries.end()) {
+            const VerifiedToken& verified = found->second;
+            if (verified.exp_s <= now_s - skew_s) return Unauthenticated("token has expired");
+            if (verified.nbf_s && *verified.nbf_s > now_s + skew_s)
+                return Unauthenticated("token is not valid yet ('nbf')");
+            return verified.principal;
+        }
+    }
     const std::size_t first_dot = token.find('.');
     const std::size_t second_dot =
         first_dot == std::string_view::npos ? first_dot : token.find('.', first_dot + 1);
@@ -301,9 +316,6 @@ Result<Principal> TokenVerifier::VerifyToken(std::string_view token) const {
 
     DICTRA_ASSIGN_OR_RETURN(const boost::json::object claims,
                             DecodeJsonObject(payload_b64, "payload"));
-    const std::int64_t now_s =
-        std::chrono::floor<std::chrono::seconds>(clock_->Now()).time_since_epoch().count();
-    const std::int64_t skew_s = kClockSkewAllowed.count();
 
     DICTRA_ASSIGN_OR_RETURN(const std::optional<std::int64_t> exp, NumericDateClaim(claims, "exp"));
     if (!exp) return Unauthenticated("token has no 'exp' claim");
@@ -332,6 +344,12 @@ Result<Principal> TokenVerifier::VerifyToken(std::string_view token) const {
             return Unauthenticated("token claim 'scope' must be a space-separated string");
         std::istringstream words{std::string(scope->as_string())};
         for (std::string word; words >> word;) principal.scopes.push_back(std::move(word));
+    }
+    {
+        std::lock_guard lock(cache_->mutex);
+        // Bounded: when full, start over (verifying again is only slower, never wrong).
+        if (cache_->entries.size() >= kVerifiedTokensMax) cache_->entries.clear();
+        cache_->entries.emplace(std::string(token), VerifiedToken{principal, *exp, nbf});
     }
     return principal;
 }

@@ -9,10 +9,13 @@
 
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "core/auth/principal.hpp"
@@ -63,11 +66,36 @@ class TokenVerifier {
 
  private:
     TokenVerifier(JwtAlgorithm algorithm, std::string key, const Clock& clock)
-        : algorithm_(algorithm), key_(std::move(key)), clock_(&clock) {}
+        : algorithm_(algorithm),
+          key_(std::move(key)),
+          clock_(&clock),
+          cache_(std::make_shared<VerifiedTokens>()) {}
+
+    // A token whose signature and claims verified: a client sends the same token with every
+    // request, so the signature check and JSON decoding are done once per token, and only the
+    // time checks (exp, nbf) again. Keyed by the token's exact bytes.
+    struct VerifiedToken {
+        Principal principal;
+        std::int64_t exp_s = 0;
+        std::optional<std::int64_t> nbf_s;
+    };
+    struct TransparentHash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view text) const {
+            return std::hash<std::string_view>{}(text);
+        }
+    };
+    struct VerifiedTokens {
+        std::mutex mutex;
+        std::unordered_map<std::string, VerifiedToken, TransparentHash, std::equal_to<>>
+            entries;  // guarded by mutex
+    };
+    static constexpr std::size_t kVerifiedTokensMax = 10'000;
 
     JwtAlgorithm algorithm_;
     std::string key_;  // HS256 secret or RS256 public key PEM
     const Clock* clock_;
+    std::shared_ptr<VerifiedTokens> cache_;
 };
 
 // What `dictra token` puts in a token.

@@ -132,6 +132,24 @@ TEST_F(TokenTest, Hs256MintThenVerify) {
     EXPECT_TRUE(Hs256Verifier().VerifyToken(*token).ok());
 }
 
+TEST_F(TokenTest, ARememberedTokenStillExpiresAndATamperedCopyStillFails) {
+    const auto verifier = Hs256Verifier();
+    auto token = TokenMinter::ForHs256(std::string(kSecret), clock_)
+                     ->Mint({"psp-a", "87654321", {}, 600s})
+                     .value();
+    for (int round = 0; round < 3; ++round)  // verified once, then served from memory
+        ASSERT_TRUE(verifier.Verify("Bearer " + token).ok());
+    // One byte of the signature changed: other bytes, so a full check, which fails.
+    std::string tampered = token;
+    tampered.back() = tampered.back() == 'A' ? 'B' : 'A';
+    ExpectUnauthenticated(verifier, "Bearer " + tampered, "signature");
+    // Copies of a verifier share what they verified; time still counts for every one.
+    const TokenVerifier copy = verifier;
+    clock_.Advance(600s + kClockSkewAllowed);
+    ExpectUnauthenticated(verifier, "Bearer " + token, "expired");
+    ExpectUnauthenticated(copy, "Bearer " + token, "expired");
+}
+
 TEST_F(TokenTest, OperatorTokenHasNoIspbOrScopes) {
     auto token = TokenMinter::ForHs256(std::string(kSecret), clock_)
                      ->Mint({"settlement", std::nullopt, {}, 60s});
