@@ -194,11 +194,8 @@ boost::json::object ToSummaryJson(const PaymentRequest& payment) {
 boost::json::object ToPageJson(const PaymentPage& page) {
     boost::json::array data;
     for (const PaymentRequest& payment : page.data) data.push_back(ToSummaryJson(payment));
-    boost::json::object pagination{{"total", page.total},
-                                   {"page", page.offset / page.limit},
-                                   {"page_size", page.limit},
-                                   {"total_pages", (page.total + page.limit - 1) / page.limit}};
-    return {{"data", std::move(data)}, {"pagination", std::move(pagination)}};
+    return {{"data", std::move(data)},
+            {"pagination", PaginationJson(page.total, page.limit, page.offset)}};
 }
 
 boost::json::object ToStatusJson(const PaymentRequest& payment) {
@@ -231,6 +228,13 @@ http::Response Json(http::Status status, const boost::json::object& body) {
 }
 
 }  // namespace
+
+boost::json::object PaginationJson(std::int64_t total, std::int64_t limit, std::int64_t offset) {
+    return {{"total", total},
+            {"page", offset / limit},
+            {"page_size", limit},
+            {"total_pages", (total + limit - 1) / limit}};
+}
 
 http::Response RenderError(http::Status status, const Error& error,
                            std::string_view /*request_id*/) {

@@ -2,6 +2,8 @@
 // spec/settlement-service-api.txt. Errors are {"error":{"code":"...","message":"..."}}.
 #pragma once
 
+#include <boost/json/object.hpp>
+#include <cstdint>
 #include <string_view>
 
 #include "core/http/router.hpp"
@@ -14,6 +16,10 @@ void AddRoutes(http::Router& router, SettlementService& service);
 
 // The "Schedules" section; AddRoutes calls it.
 void AddScheduleRoutes(http::Router& router, SettlementService& service);
+
+// The document's pagination object: total, page (offset / limit), page_size, total_pages.
+// REQUIRES: limit > 0.
+boost::json::object PaginationJson(std::int64_t total, std::int64_t limit, std::int64_t offset);
 
 // The document's error body for any failure, including the server's own (404, 405, 413, 401).
 http::Response RenderError(http::Status status, const Error& error, std::string_view request_id);

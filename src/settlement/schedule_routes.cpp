@@ -89,11 +89,8 @@ boost::json::object ToJson(const Schedule& schedule) {
 boost::json::object ToPageJson(const SchedulePage& page) {
     boost::json::array data;
     for (const Schedule& schedule : page.data) data.push_back(ToJson(schedule));
-    boost::json::object pagination{{"total", page.total},
-                                   {"page", page.offset / page.limit},
-                                   {"page_size", page.limit},
-                                   {"total_pages", (page.total + page.limit - 1) / page.limit}};
-    return {{"data", std::move(data)}, {"pagination", std::move(pagination)}};
+    return {{"data", std::move(data)},
+            {"pagination", PaginationJson(page.total, page.limit, page.offset)}};
 }
 
 http::Response Json(http::Status status, const boost::json::object& body) {

@@ -5,18 +5,11 @@
 #include "core/ids.hpp"
 #include "core/log.hpp"
 #include "core/time.hpp"
+#include "settlement/rule_errors.hpp"
 #include "settlement/service.hpp"
 
 namespace dictra::settlement {
 namespace {
-
-Error Invalid(const std::string& field, const std::string& message) {
-    return Error::InvalidArgument(field + " " + message, field);
-}
-
-Error InvalidTransition(std::string message) {
-    return Error::FailedPrecondition(std::move(message)).WithReason("INVALID_TRANSITION");
-}
 
 Result<std::chrono::year_month_day> ParseDateField(const std::string& text,
                                                    const std::string& field) {
@@ -104,17 +97,6 @@ void PlanFrom(Schedule& schedule, SystemTimePoint from) {
 
 bool CanSeeSchedule(const auth::Principal& principal, const Schedule& schedule) {
     return !principal.ispb || principal.ispb == schedule.owner_ispb;
-}
-
-Result<std::optional<std::int64_t>> ParseCount(const std::optional<std::string>& text,
-                                               const std::string& name) {
-    if (!text) return std::optional<std::int64_t>();
-    std::int64_t value = 0;
-    const char* end = text->data() + text->size();
-    auto [ptr, ec] = std::from_chars(text->data(), end, value);
-    if (text->empty() || ec != std::errc() || ptr != end || value < 0)
-        return Invalid(name, "must be a non-negative integer");
-    return std::optional<std::int64_t>(value);
 }
 
 // A run's request: the template's payment fields, due now (so PENDING), without the template's
@@ -205,11 +187,13 @@ Result<SchedulePage> SettlementService::ListSchedules(const ScheduleListQuery& q
         filter.is_due = *query.is_due == "true";
     }
     filter.due_at = clock_.Now();
-    DICTRA_ASSIGN_OR_RETURN(std::optional<std::int64_t> limit, ParseCount(query.limit, "limit"));
+    DICTRA_ASSIGN_OR_RETURN(std::optional<std::int64_t> limit,
+                            ParseNonNegative(query.limit, "limit"));
     if (limit && (*limit < 1 || *limit > kListLimitMax))
         return Invalid("limit", "must be between 1 and " + std::to_string(kListLimitMax));
     filter.limit = limit.value_or(kListLimitDefault);
-    DICTRA_ASSIGN_OR_RETURN(std::optional<std::int64_t> offset, ParseCount(query.offset, "offset"));
+    DICTRA_ASSIGN_OR_RETURN(std::optional<std::int64_t> offset,
+                            ParseNonNegative(query.offset, "offset"));
     filter.offset = offset.value_or(0);
     filter.owner_ispb = principal.ispb;
     return store_.ListSchedules(filter);

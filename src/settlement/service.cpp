@@ -8,6 +8,7 @@
 #include "core/ids.hpp"
 #include "core/json/json.hpp"
 #include "core/time.hpp"
+#include "settlement/rule_errors.hpp"
 
 namespace dictra::settlement {
 namespace {
@@ -29,14 +30,6 @@ bool IsReportedEndToEndId(std::string_view id) {
         if (char_idx <= kIspbDigits ? !digit : !(digit || letter)) return false;
     }
     return true;
-}
-
-Error Invalid(const std::string& field, const std::string& message) {
-    return Error::InvalidArgument(field + " " + message, field);
-}
-
-Error InvalidTransition(std::string message) {
-    return Error::FailedPrecondition(std::move(message)).WithReason("INVALID_TRANSITION");
 }
 
 // Characters, not bytes: "João" is 4. The JSON parser already checked the text is UTF-8.
@@ -104,17 +97,6 @@ std::string Fingerprint(const CreatePaymentCommand& command) {
         {"discounts", std::move(discounts)},
         {"additional_info", std::move(additional_info)}};
     return json::Serialize(fingerprint);
-}
-
-Result<std::optional<std::int64_t>> ParseNonNegative(const std::optional<std::string>& text,
-                                                     const std::string& name) {
-    if (!text) return std::optional<std::int64_t>();
-    std::int64_t value = 0;
-    const char* end = text->data() + text->size();
-    auto [ptr, ec] = std::from_chars(text->data(), end, value);
-    if (text->empty() || ec != std::errc() || ptr != end || value < 0)
-        return Invalid(name, "must be a non-negative integer");
-    return std::optional<std::int64_t>(value);
 }
 
 }  // namespace

@@ -158,6 +158,26 @@ Dispatcher::Prepared Dispatcher::Prepare(Request& request) const {
     return prepared;
 }
 
+namespace {
+
+// The message may hold internals (SQL, paths): it goes to the log, never to the client.
+void LogHandlerException(const std::string& service, const std::string& request_id,
+                         const char* what) {
+    if (what != nullptr) {
+        std::fprintf(stderr,
+                     "{\"level\":\"error\",\"event\":\"handler_exception\",\"service\":\"%s\","
+                     "\"request_id\":\"%s\",\"what\":\"%s\"}\n",
+                     service.c_str(), request_id.c_str(), what);
+    } else {
+        std::fprintf(stderr,
+                     "{\"level\":\"error\",\"event\":\"handler_exception\",\"service\":\"%s\","
+                     "\"request_id\":\"%s\"}\n",
+                     service.c_str(), request_id.c_str());
+    }
+}
+
+}  // namespace
+
 Response Dispatcher::Run(const Route& route, Request& request) const {
     try {
         Result<Response> result = route.handler(request);
@@ -165,16 +185,9 @@ Response Dispatcher::Run(const Route& route, Request& request) const {
         const dictra::Error& error = result.error();
         return Error(StatusFor(error.code), error, request.request_id);
     } catch (const std::exception& exception) {
-        // The message may hold internals (SQL, paths): it goes to the log, never to the client.
-        std::fprintf(stderr,
-                     "{\"level\":\"error\",\"event\":\"handler_exception\",\"service\":\"%s\","
-                     "\"request_id\":\"%s\",\"what\":\"%s\"}\n",
-                     service_.c_str(), request.request_id.c_str(), exception.what());
+        LogHandlerException(service_, request.request_id, exception.what());
     } catch (...) {
-        std::fprintf(stderr,
-                     "{\"level\":\"error\",\"event\":\"handler_exception\",\"service\":\"%s\","
-                     "\"request_id\":\"%s\"}\n",
-                     service_.c_str(), request.request_id.c_str());
+        LogHandlerException(service_, request.request_id, nullptr);
     }
     return Error(Status::kInternalServerError,
                  Error::Internal("internal error; request id " + request.request_id),
@@ -200,15 +213,9 @@ void Dispatcher::RunAsync(const Route& route, Request& request,
         route.async_handler(request, responder);
         return;
     } catch (const std::exception& exception) {
-        std::fprintf(stderr,
-                     "{\"level\":\"error\",\"event\":\"handler_exception\",\"service\":\"%s\","
-                     "\"request_id\":\"%s\",\"what\":\"%s\"}\n",
-                     service_.c_str(), request.request_id.c_str(), exception.what());
+        LogHandlerException(service_, request.request_id, exception.what());
     } catch (...) {
-        std::fprintf(stderr,
-                     "{\"level\":\"error\",\"event\":\"handler_exception\",\"service\":\"%s\","
-                     "\"request_id\":\"%s\"}\n",
-                     service_.c_str(), request.request_id.c_str());
+        LogHandlerException(service_, request.request_id, nullptr);
     }
     responder(dictra::Error::Internal("internal error; request id " + request.request_id));
 }
