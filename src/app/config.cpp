@@ -77,6 +77,10 @@ void AddServeFlags(CLI::App& command, ServeConfig& config) {
         .add_option("--schedule-poll-ms", config.schedule_poll_ms,
                     "how often due schedules are run (0: no schedule runner here)")
         ->envname("DICTRA_SCHEDULE_POLL_MS");
+    command
+        .add_option("--qr-location-base", config.qr_location_base,
+                    "host/path (no scheme) of dynamic QR code locations")
+        ->envname("DICTRA_QR_LOCATION_BASE");
     AddJwtFlags(command, config.jwt);
 }
 

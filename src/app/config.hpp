@@ -36,6 +36,9 @@ struct ServeConfig {
     // How often settlement's runner looks for due schedules and scheduled payments; 0 turns the
     // runner off in this process (e.g. when another instance runs it).
     unsigned schedule_poll_ms = 1'000;
+    // Host and path (no scheme: BR Code 26-25) where dynamic QR codes point; settlement serves
+    // GET /qr/{unique_id} under it. Must reach this service's port from the payer's PSP.
+    std::string qr_location_base = "localhost:8081/qr";
     JwtConfig jwt;
 
     // The services to run, validated. Empty set with an error message on a bad --only.

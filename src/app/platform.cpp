@@ -224,6 +224,8 @@ Result<std::unique_ptr<Platform>> Platform::Create(const ServeConfig& config) {
         impl->settlement_store = std::make_unique<settlement::SettlementStore>(database);
         impl->settlement_service =
             std::make_unique<settlement::SettlementService>(*impl->settlement_store, impl->clock);
+        DICTRA_RETURN_IF_ERROR(
+            impl->settlement_service->SetQrLocationBase(config.qr_location_base));
         http::Router router;
         settlement::AddRoutes(router, *impl->settlement_service);
         build("settlement", std::move(router), settlement::RenderError);

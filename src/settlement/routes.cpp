@@ -332,6 +332,7 @@ void AddRoutes(http::Router& router, SettlementService& service) {
                    return Json(http::Status::kOk, ToJson(confirmation));
                });
     AddScheduleRoutes(router, service);
+    AddQrRoutes(router, service);
 }
 
 }  // namespace dictra::settlement

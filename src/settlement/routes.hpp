@@ -21,6 +21,10 @@ void AddScheduleRoutes(http::Router& router, SettlementService& service);
 // REQUIRES: limit > 0.
 boost::json::object PaginationJson(std::int64_t total, std::int64_t limit, std::int64_t offset);
 
+// The "QR Codes" section and the public location of dynamic codes (GET /qr/{unique_id});
+// AddRoutes calls it.
+void AddQrRoutes(http::Router& router, SettlementService& service);
+
 // The document's error body for any failure, including the server's own (404, 405, 413, 401).
 http::Response RenderError(http::Status status, const Error& error, std::string_view request_id);
 

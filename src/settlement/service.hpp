@@ -21,7 +21,9 @@
 
 #include "core/auth/principal.hpp"
 #include "core/clock.hpp"
+#include "formats/brcode/brcode.hpp"
 #include "settlement/model.hpp"
+#include "settlement/qr_model.hpp"
 #include "settlement/store.hpp"
 
 namespace dictra::settlement {
@@ -104,6 +106,38 @@ class SettlementService {
     // Database errors end the pass (the next pass retries; nothing is half done).
     Result<RunnerPass> RunDue(std::size_t batch_max);
 
+    // ---- QR codes (spec "QR Codes"; qr_service.cpp; choices in docs/settlement.md) ----
+
+    // Where dynamic codes point: host and path without a scheme ("pix.example.com/qr"); a code's
+    // URL is base + "/" + unique_id. kInvalidArgument, and the base unchanged, when it is empty,
+    // has a scheme or a character a BR Code URL cannot hold, or leaves no room for the UUID.
+    Status SetQrLocationBase(std::string base);
+    const std::string& qr_location_base() const { return qr_location_base_; }
+
+    // Every rule of the document's types (kInvalidArgument naming the field); kConflict when
+    // another code already has the tx_id. The code is stored with its payload before returning.
+    Result<QrCode> GenerateQrCode(const GenerateQrCodeCommand& command,
+                                  const auth::Principal& principal);
+    // kNotFound "QR code not found".
+    Result<QrCode> GetQrCode(std::int64_t id);
+    Result<QrCode> GetQrCodeByTxId(std::string_view tx_id);
+    // A dynamic code becomes "used" (used_count + 1, used_at), a static one "inactive"; neither
+    // validates afterwards. kFailedPrecondition (INVALID_TRANSITION) when already deactivated
+    // or expired; unchanged on error.
+    Result<QrCode> DeactivateQrCode(std::int64_t id);
+    // CRC and structure of `payload`, then, for a code generated here, whether it is still
+    // active (validated_at is recorded). kInvalidArgument only for an empty or oversized payload.
+    Result<QrValidation> ValidateQrPayload(std::string_view payload);
+    // The charge behind a dynamic code's URL. kNotFound for an unknown id or a static code.
+    Result<QrCode> QrLocation(std::string_view unique_id);
+    // The image of code `id`: format "png" (default) or "svg", size in pixels (default
+    // kQrImageSizePixelsDefault), as the query string gave them. kInvalidArgument naming
+    // "format" or "size"; kNotFound.
+    Result<QrImage> QrCodeImage(std::int64_t id, std::optional<std::string_view> format,
+                                std::optional<std::string_view> size);
+    // The service's clock, for rendering states that depend on time ("expired").
+    SystemTimePoint Now() const { return clock_.Now(); }
+
  private:
     Result<Schedule> ChangeOwnSchedule(std::int64_t id, const auth::Principal& principal,
                                        const SettlementStore::DecideSchedule& decide);
@@ -115,6 +149,7 @@ class SettlementService {
 
     SettlementStore& store_;
     const Clock& clock_;
+    std::string qr_location_base_{kQrLocationBaseDefault};
 };
 
 // Every schema rule of a create (VALIDATION_ERROR naming the field); the request the command
@@ -127,5 +162,10 @@ inline constexpr std::string_view kRunnerActor = "system:schedule-runner";
 
 // "12345" -> 12345: a path id must be a positive decimal integer that fits in int64.
 Result<std::int64_t> ParsePaymentId(std::string_view text);
+
+// POST /qr-codes/decode: the BR Code's fields, raw data objects and errors (never fails on a
+// bad payload: see Decoded::errors). kInvalidArgument only for an empty payload or one over
+// kQrPayloadRequestBytesMax.
+Result<formats::brcode::Decoded> DecodeQrPayload(std::string_view payload);
 
 }  // namespace dictra::settlement

@@ -12,6 +12,7 @@
 
 #include "core/db/database.hpp"
 #include "settlement/model.hpp"
+#include "settlement/qr_model.hpp"
 
 namespace dictra::settlement {
 
@@ -93,6 +94,23 @@ class SettlementStore {
     // PENDING, each with a history row by `changed_by`. Returns how many moved.
     Result<std::size_t> ReleaseDuePayments(SystemTimePoint now, std::size_t limit,
                                            const std::string& changed_by);
+
+    // ---- QR codes (qr_store.cpp) ----
+
+    // Inserts `code` (its id is assigned here). kAlreadyExists when another code holds its
+    // tx_id or unique_id: the UNIQUE columns decide, so concurrent generates store one.
+    Result<QrCode> InsertQrCode(const QrCode& code);
+
+    Result<std::optional<QrCode>> GetQrCode(std::int64_t id);
+    Result<std::optional<QrCode>> GetQrCodeByTxId(std::string_view tx_id);
+    Result<std::optional<QrCode>> GetQrCodeByUniqueId(std::string_view unique_id);
+    // The most recent code with exactly this payload.
+    Result<std::optional<QrCode>> GetQrCodeByPayload(std::string_view payload);
+
+    // Reads code `id` (kNotFound "QR code not found" if absent), asks `decide` for its new state
+    // and stores it, in one write. An error of `decide` is returned and nothing changes.
+    using DecideQrCode = std::function<Result<QrCode>(const QrCode& current)>;
+    Result<QrCode> ChangeQrCode(std::int64_t id, const DecideQrCode& decide);
 
  private:
     db::Database& database_;
