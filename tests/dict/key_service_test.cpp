@@ -1,8 +1,11 @@
 // DICT key rules without HTTP: a real store on sqlite::memory: and a FakeClock.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <memory>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "core/time.hpp"
 #include "dict/cid.hpp"
@@ -222,6 +225,26 @@ TEST_F(KeyServiceTest, NaturalPersonAccountHoldsFiveKeys) {
     ASSERT_TRUE(
         service_->Delete((*first)->key, "EVP", std::string_view("RECONCILIATION"), bank_a_).ok());
     CreateOk(EvpCommand());
+}
+
+// The limit check and the insert share one write: racing creates never pass the limit, and
+// racing creates of one key store it once.
+TEST_F(KeyServiceTest, ConcurrentCreatesKeepLimitAndUniqueness) {
+    constexpr int kThreads = 8;
+    std::atomic<int> evp_created{0};
+    std::atomic<int> cpf_created{0};
+    std::vector<std::thread> threads;
+    for (int thread_idx = 0; thread_idx < kThreads; ++thread_idx) {
+        threads.emplace_back([&] {
+            if (service_->Create(EvpCommand(), bank_a_).ok()) ++evp_created;
+            CreateEntryCommand cpf = CpfCommand();
+            cpf.account_number = "777777";
+            if (service_->Create(cpf, bank_a_).ok()) ++cpf_created;
+        });
+    }
+    for (std::thread& thread : threads) thread.join();
+    EXPECT_EQ(evp_created.load(), kKeysPerAccountMaxNaturalPerson);
+    EXPECT_EQ(cpf_created.load(), 1);
 }
 
 TEST_F(KeyServiceTest, LegalPersonAccountHoldsTwentyKeys) {

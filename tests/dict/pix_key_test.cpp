@@ -1,4 +1,4 @@
-// Golden PIX keys (tests/data/dict/pix_keys.tsv) and the CID of DICT 2.12.1.
+// Golden PIX keys (tests/data/pix_key/pix_keys.tsv) and the CID of DICT 2.12.1.
 #include "dict/pix_key.hpp"
 
 #include <gtest/gtest.h>
@@ -22,7 +22,7 @@ struct GoldenKey {
 };
 
 std::vector<GoldenKey> ReadGolden() {
-    std::ifstream file(std::string(DICTRA_SOURCE_DIR) + "/tests/data/dict/pix_keys.tsv");
+    std::ifstream file(std::string(DICTRA_SOURCE_DIR) + "/tests/data/pix_key/pix_keys.tsv");
     EXPECT_TRUE(file.good());
     std::vector<GoldenKey> keys;
     std::string line;
