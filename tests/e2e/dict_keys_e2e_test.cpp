@@ -181,6 +181,7 @@ TEST_F(DictKeysE2eTest, PhoneAndEmailKeysTravelInThePath) {
     phone["key"] = "+5511987654321";
     CreateOk(phone);
     EXPECT_EQ(Lookup("%2B5511987654321", "PHONE").status, 200);
+    EXPECT_EQ(Lookup("+5511987654321", "PHONE").status, 200);  // a raw + in a path is a +
     boost::json::object email = EvpEntry();
     email["keyType"] = "EMAIL";
     email["key"] = "joao@example.com";
