@@ -2,7 +2,9 @@
 
 #include <boost/json/object.hpp>
 
+#include "core/auth/principal.hpp"
 #include "core/json/json.hpp"
+#include "core/time.hpp"
 
 namespace dictra::dict {
 namespace {
@@ -28,6 +30,68 @@ std::string_view CodeFor(http::Status status, const Error& error) {
         case ErrorCode::kInternal: return "INTERNAL_ERROR";
     }
     return "INTERNAL_ERROR";
+}
+
+// ---- JSON -> command ----
+
+Result<CreateEntryCommand> ParseCreateEntry(const http::Request& request) {
+    DICTRA_ASSIGN_OR_RETURN(boost::json::object object, json::ParseObject(request.body));
+    json::ObjectReader body(object);
+    CreateEntryCommand command;
+    DICTRA_ASSIGN_OR_RETURN(command.key_type, body.RequiredString("keyType"));
+    DICTRA_ASSIGN_OR_RETURN(command.key, body.OptionalString("key"));
+    DICTRA_ASSIGN_OR_RETURN(command.owner_type, body.RequiredString("ownerType"));
+    DICTRA_ASSIGN_OR_RETURN(command.owner_tax_id, body.RequiredString("ownerTaxId"));
+    DICTRA_ASSIGN_OR_RETURN(command.owner_name, body.RequiredString("ownerName"));
+    DICTRA_ASSIGN_OR_RETURN(command.trade_name, body.OptionalString("tradeName"));
+    DICTRA_ASSIGN_OR_RETURN(command.branch, body.RequiredString("branch"));
+    DICTRA_ASSIGN_OR_RETURN(command.account_number, body.RequiredString("accountNumber"));
+    DICTRA_ASSIGN_OR_RETURN(command.account_type, body.RequiredString("accountType"));
+    DICTRA_ASSIGN_OR_RETURN(command.opening_date, body.OptionalString("openingDate"));
+    return command;
+}
+
+Result<Ispb> Participant(const http::Request& request) {
+    return ActingParticipant(*request.principal, request.Header("X-Participant-ISPB"));
+}
+
+// The `keyType` query parameter the key paths require.
+Result<std::string_view> KeyTypeParam(const http::Request& request) {
+    auto key_type = request.QueryParam("keyType");
+    if (!key_type) {
+        return Error::InvalidArgument("keyType query parameter is required", "keyType")
+            .WithReason("INVALID_KEY_TYPE");
+    }
+    return *key_type;
+}
+
+// ---- model -> JSON ----
+
+// The document's entry object, plus tradeName and openingDate when set.
+boost::json::object ToJson(const Entry& entry) {
+    boost::json::object object;
+    object["id"] = entry.id;
+    object["keyType"] = ToString(entry.key_type);
+    object["key"] = entry.key;
+    object["cid"] = entry.cid;
+    object["ownerType"] = ToLetter(entry.owner_type);
+    object["ownerTaxId"] = entry.owner_tax_id;
+    object["ownerName"] = entry.owner_name;
+    if (entry.trade_name) object["tradeName"] = *entry.trade_name;
+    object["participantIspb"] = entry.participant_ispb;
+    object["branch"] = entry.branch;
+    object["accountNumber"] = entry.account_number;
+    object["accountType"] = ToString(entry.account_type);
+    if (entry.opening_date) object["openingDate"] = *entry.opening_date;
+    object["status"] = ToString(entry.status);
+    object["ownershipDate"] = FormatRfc3339(entry.ownership_date);
+    object["ownershipConfirmed"] = entry.ownership_confirmed;
+    object["createdAt"] = FormatRfc3339(entry.created_at);
+    return object;
+}
+
+http::Response Json(http::Status status, const boost::json::object& body) {
+    return http::JsonText(status, json::Serialize(body));
 }
 
 http::Response Probe(bool ok, std::string_view good, std::string_view bad) {
@@ -61,6 +125,45 @@ void AddRoutes(http::Router& router, DictService& service) {
             return Probe(service.CheckReadiness().database_connected, "ready", "unavailable");
         },
         http::RouteOptions{.is_public = true});
+
+    router.Add(http::Method::kPost, "/api/v2/entries",
+               [&service](http::Request& request) -> Result<http::Response> {
+                   DICTRA_ASSIGN_OR_RETURN(Ispb participant, Participant(request));
+                   DICTRA_ASSIGN_OR_RETURN(CreateEntryCommand command, ParseCreateEntry(request));
+                   DICTRA_ASSIGN_OR_RETURN(Entry entry, service.Create(command, participant));
+                   return Json(http::Status::kCreated, ToJson(entry));
+               });
+    // The plain lookup: no token buckets or existence cache yet (issue 7, rate limiting part).
+    router.Add(http::Method::kGet, "/api/v2/entries/{key}",
+               [&service](http::Request& request) -> Result<http::Response> {
+                   DICTRA_ASSIGN_OR_RETURN(Ispb participant, Participant(request));
+                   auto payer_id = request.Header("PI-PayerId");
+                   if (!payer_id || payer_id->empty())
+                       return Error::InvalidArgument("PI-PayerId header is required", "PI-PayerId");
+                   DICTRA_ASSIGN_OR_RETURN(std::string_view key_type, KeyTypeParam(request));
+                   DICTRA_ASSIGN_OR_RETURN(
+                       LookupResult found,
+                       service.LookupForPayment(request.PathParam("key"), key_type, participant));
+                   http::Response response = Json(http::Status::kOk, ToJson(found.entry));
+                   response.headers.Set("PI-EndToEndId", std::move(found.end_to_end_id));
+                   return response;
+               });
+    router.Add(
+        http::Method::kDelete, "/api/v2/entries/{key}",
+        [&service](http::Request& request) -> Result<http::Response> {
+            DICTRA_ASSIGN_OR_RETURN(Ispb participant, Participant(request));
+            DICTRA_ASSIGN_OR_RETURN(std::string_view key_type, KeyTypeParam(request));
+            DICTRA_RETURN_IF_ERROR(service.Delete(request.PathParam("key"), key_type,
+                                                  request.QueryParam("reason"), participant));
+            return http::Empty(http::Status::kNoContent);
+        });
+    router.Add(http::Method::kGet, "/api/v2/entries/cid/{cid}",
+               [&service](http::Request& request) -> Result<http::Response> {
+                   DICTRA_ASSIGN_OR_RETURN(Ispb participant, Participant(request));
+                   DICTRA_ASSIGN_OR_RETURN(Entry entry,
+                                           service.GetByCid(request.PathParam("cid"), participant));
+                   return Json(http::Status::kOk, ToJson(entry));
+               });
 }
 
 }  // namespace dictra::dict
