@@ -2,6 +2,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "core/ids.hpp"
+
 namespace dictra::app {
 
 std::set<std::string> ServeConfig::Services(std::string& error) const {
@@ -81,7 +83,50 @@ void AddServeFlags(CLI::App& command, ServeConfig& config) {
         .add_option("--qr-location-base", config.qr_location_base,
                     "host/path (no scheme) of dynamic QR code locations")
         ->envname("DICTRA_QR_LOCATION_BASE");
+    command
+        .add_option("--bacen-participants", config.bacen_participants,
+                    "BACEN simulator participants and initial balances: ISPB:centavos,...")
+        ->envname("DICTRA_BACEN_PARTICIPANTS");
+    command
+        .add_option("--bacen-long-poll-ms", config.bacen_long_poll_ms,
+                    "how long a BACEN stream pull waits for messages before 204")
+        ->envname("DICTRA_BACEN_LONG_POLL_MS")
+        ->check(CLI::Range(0u, 120'000u));
+    command
+        .add_option("--bacen-settlement-deadline-ms", config.bacen_settlement_deadline_ms,
+                    "pacs.008 older than this (AccptncDtTm) is rejected with AB03")
+        ->envname("DICTRA_BACEN_SETTLEMENT_DEADLINE_MS");
     AddJwtFlags(command, config.jwt);
+}
+
+Result<std::vector<bacen::ParticipantSeed>> ParseBacenParticipants(std::string_view text) {
+    std::vector<bacen::ParticipantSeed> seeds;
+    std::size_t start = 0;
+    while (start < text.size()) {
+        std::size_t comma = text.find(',', start);
+        if (comma == std::string_view::npos) comma = text.size();
+        const std::string_view entry = text.substr(start, comma - start);
+        start = comma + 1;
+        const std::string bad = "--bacen-participants: bad entry '" + std::string(entry) +
+                                "' (expected ISPB:centavos, e.g. 12345678:100000000)";
+        const std::size_t colon = entry.find(':');
+        if (colon == std::string_view::npos) return Error::InvalidArgument(bad);
+        const std::string_view ispb = entry.substr(0, colon);
+        const std::string_view centavos = entry.substr(colon + 1);
+        if (!IsIspb(ispb) || centavos.empty() || centavos.size() > 18 ||
+            centavos.find_first_not_of("0123456789") != std::string_view::npos) {
+            return Error::InvalidArgument(bad);
+        }
+        for (const bacen::ParticipantSeed& seed : seeds) {
+            if (seed.ispb == ispb) {
+                return Error::InvalidArgument("--bacen-participants: ISPB " + std::string(ispb) +
+                                              " appears twice");
+            }
+        }
+        seeds.push_back(bacen::ParticipantSeed{std::string(ispb),
+                                               AmountCentavos(std::stoll(std::string(centavos)))});
+    }
+    return seeds;
 }
 
 }  // namespace dictra::app

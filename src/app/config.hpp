@@ -6,6 +6,11 @@
 #include <filesystem>
 #include <set>
 #include <string>
+#include <string_view>
+#include <vector>
+
+#include "bacen/model.hpp"
+#include "core/result.hpp"
 
 namespace CLI {
 class App;
@@ -40,11 +45,24 @@ struct ServeConfig {
     // GET /qr/{unique_id} under it. Must reach this service's port from the payer's PSP.
     std::string qr_location_base = "localhost:8081/qr";
     JwtConfig jwt;
+    // The BACEN simulator's participants, "ISPB:centavos,..." (initial reserve balances; an
+    // account that already exists keeps its balance). The default lets `make run` work end to
+    // end with two demo participants of R$ 1,000,000.00 each.
+    std::string bacen_participants = "12345678:100000000,87654321:100000000";
+    // How long a simulator stream pull waits for a message before answering 204.
+    unsigned bacen_long_poll_ms = 10'000;
+    // A pacs.008 accepted (AccptncDtTm) longer ago than this is rejected with AB03.
+    unsigned bacen_settlement_deadline_ms = 60'000;
 
     // The services to run, validated. Empty set with an error message on a bad --only.
     std::set<std::string> Services(std::string& error) const;
     std::uint16_t PortOf(const std::string& service) const;
 };
+
+// "12345678:100000000,87654321:50000000" -> participants with initial balances in centavos.
+// kInvalidArgument naming the bad entry (ISPB not 8 digits, balance not a non-negative integer,
+// an ISPB twice). An empty text is no participant.
+Result<std::vector<bacen::ParticipantSeed>> ParseBacenParticipants(std::string_view text);
 
 void AddJwtFlags(CLI::App& command, JwtConfig& config);
 void AddServeFlags(CLI::App& command, ServeConfig& config);

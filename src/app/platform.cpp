@@ -263,8 +263,16 @@ Result<std::unique_ptr<Platform>> Platform::Create(const ServeConfig& config) {
     if (impl->services.contains("bacen")) {
         DICTRA_RETURN_IF_ERROR(database.Migrate("bacen", bacen::BacenStore::Migrations()));
         impl->bacen_store = std::make_unique<bacen::BacenStore>(database);
-        impl->bacen_service =
-            std::make_unique<bacen::BacenService>(*impl->bacen_store, impl->clock);
+        DICTRA_ASSIGN_OR_RETURN(std::vector<bacen::ParticipantSeed> participants,
+                                ParseBacenParticipants(config.bacen_participants));
+        bacen::BacenOptions bacen_options;
+        bacen_options.participants = std::move(participants);
+        bacen_options.long_poll = std::chrono::milliseconds(config.bacen_long_poll_ms);
+        bacen_options.settlement_deadline =
+            std::chrono::milliseconds(config.bacen_settlement_deadline_ms);
+        impl->bacen_service = std::make_unique<bacen::BacenService>(*impl->bacen_store, impl->clock,
+                                                                    std::move(bacen_options));
+        DICTRA_RETURN_IF_ERROR(impl->bacen_service->Start());
         http::Router router;
         bacen::AddRoutes(router, *impl->bacen_service);
         build("bacen", std::move(router), bacen::RenderError);
@@ -305,6 +313,8 @@ void Platform::Shutdown() {
     log::Info("shutdown").Str("phase", "draining");
     log::Flush();
     for (RunningService& service : impl_->running) service.server->BeginShutdown();
+    // Waiting stream pulls are answered (204) now rather than at their long-poll deadline.
+    if (impl_->bacen_service) impl_->bacen_service->Stop();
     const auto grace = std::chrono::milliseconds(impl_->config.shutdown_grace_ms);
     const auto deadline = std::chrono::steady_clock::now() + grace;
     bool drained = true;

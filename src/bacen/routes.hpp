@@ -1,6 +1,6 @@
 // The simulator over HTTP. It has no document in spec/ (it stands in for BACEN's ICOM interface);
 // its JSON errors take the settlement shape {"error":{"code":"...","message":"..."}}, see
-// docs/bacen-simulator.md.
+// docs/bacen.md.
 #pragma once
 
 #include <string_view>

@@ -26,6 +26,21 @@ TEST(ServeConfigTest, OnlyPicksAValidatedSubset) {
     EXPECT_EQ(error, "--only names no service");
 }
 
+TEST(ServeConfigTest, BacenParticipantsParse) {
+    auto seeds = ParseBacenParticipants("12345678:100000000,00000000:0");
+    ASSERT_TRUE(seeds.ok()) << seeds.error().message;
+    ASSERT_EQ(seeds->size(), 2u);
+    EXPECT_EQ((*seeds)[0].ispb, "12345678");
+    EXPECT_EQ((*seeds)[0].initial_balance.centavos(), 100000000);
+    EXPECT_EQ((*seeds)[1].ispb, "00000000");
+    EXPECT_TRUE(ParseBacenParticipants("").value().empty());
+    EXPECT_TRUE(ParseBacenParticipants(ServeConfig{}.bacen_participants).ok());
+    for (const char* bad : {"1234567:1", "12345678", "12345678:-1", "12345678:1.5",
+                            "12345678:", "12345678:1,12345678:2", "12345678:1999999999999999999"}) {
+        EXPECT_FALSE(ParseBacenParticipants(bad).ok()) << bad;
+    }
+}
+
 TEST(ServeConfigTest, FlagsWinOverEnvironmentWhichWinsOverDefaults) {
     ::setenv("DICTRA_SPI_PORT", "9999", 1);
     ::setenv("DICTRA_DB", "sqlite:/tmp/from-env.db", 1);
