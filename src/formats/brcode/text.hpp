@@ -17,15 +17,13 @@
 #include <string>
 #include <string_view>
 
+#include "core/utf8.hpp"
+
 namespace dictra::formats::brcode {
 
-// Decodes the code point that starts at byte `pos` and moves `pos` past it. On malformed UTF-8
-// (a stray continuation byte, a truncated sequence, an overlong form, a surrogate, a value above
-// U+10FFFF) returns nullopt and leaves `pos` unchanged.
-std::optional<char32_t> NextCodePoint(std::string_view text, std::size_t& pos);
-
-// Byte offset of the first malformed UTF-8 sequence, nullopt when `text` is valid UTF-8.
-std::optional<std::size_t> FindInvalidUtf8(std::string_view text);
+// UTF-8 decoding is the kernel's (core/utf8.hpp).
+using dictra::FindInvalidUtf8;
+using dictra::NextCodePoint;
 
 // The number of characters: bytes that are not UTF-8 continuation bytes (10xxxxxx). For valid
 // UTF-8 this is the number of code points; for any bytes it is well defined and at most size().

@@ -3,46 +3,10 @@
 #include <cstdint>
 #include <cstdio>
 
+#include "core/utf8.hpp"
+
 namespace dictra::formats::cnab {
 namespace {
-
-// Decodes one UTF-8 character at `pos`; returns its code point and advances `pos`, or nullopt
-// for malformed input (pos unchanged).
-std::optional<char32_t> DecodeOne(std::string_view text, std::size_t& pos) {
-    const auto byte = [&](std::size_t at) { return static_cast<std::uint8_t>(text[at]); };
-    const std::uint8_t lead = byte(pos);
-    std::size_t length = 0;
-    char32_t code_point = 0;
-    char32_t min_code_point = 0;
-    if (lead < 0x80) {
-        ++pos;
-        return lead;
-    } else if ((lead & 0xE0) == 0xC0) {
-        length = 2;
-        code_point = lead & 0x1F;
-        min_code_point = 0x80;
-    } else if ((lead & 0xF0) == 0xE0) {
-        length = 3;
-        code_point = lead & 0x0F;
-        min_code_point = 0x800;
-    } else if ((lead & 0xF8) == 0xF0) {
-        length = 4;
-        code_point = lead & 0x07;
-        min_code_point = 0x10000;
-    } else {
-        return std::nullopt;
-    }
-    if (pos + length > text.size()) return std::nullopt;
-    for (std::size_t byte_idx = 1; byte_idx < length; ++byte_idx) {
-        const std::uint8_t continuation = byte(pos + byte_idx);
-        if ((continuation & 0xC0) != 0x80) return std::nullopt;
-        code_point = (code_point << 6) | (continuation & 0x3F);
-    }
-    if (code_point < min_code_point || code_point > 0x10FFFF) return std::nullopt;
-    if (code_point >= 0xD800 && code_point <= 0xDFFF) return std::nullopt;
-    pos += length;
-    return code_point;
-}
 
 // "U+20AC".
 std::string CodePointName(char32_t code_point) {
@@ -75,7 +39,7 @@ Result<std::string> Utf8ToLatin1(std::string_view utf8) {
     std::size_t character_number = 0;
     while (pos < utf8.size()) {
         ++character_number;
-        auto code_point = DecodeOne(utf8, pos);
+        auto code_point = NextCodePoint(utf8, pos);
         if (!code_point) {
             return Error::InvalidArgument("malformed UTF-8 at character " +
                                           std::to_string(character_number));
@@ -95,7 +59,7 @@ std::optional<std::size_t> Utf8CharactersIfMultibyte(std::string_view bytes) {
     bool multibyte = false;
     while (pos < bytes.size()) {
         const std::size_t before = pos;
-        if (!DecodeOne(bytes, pos)) return std::nullopt;
+        if (!NextCodePoint(bytes, pos)) return std::nullopt;
         if (pos - before > 1) multibyte = true;
         ++characters;
     }

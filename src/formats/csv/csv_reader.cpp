@@ -3,6 +3,7 @@
 #include <cstdint>
 
 #include "core/check.hpp"
+#include "core/utf8.hpp"
 
 namespace dictra::formats::csv {
 namespace {
@@ -13,41 +14,7 @@ constexpr int kEnd = -1;
 }  // namespace
 
 bool IsValidUtf8(std::string_view text) {
-    std::size_t pos = 0;
-    while (pos < text.size()) {
-        const auto lead = static_cast<std::uint8_t>(text[pos]);
-        std::size_t length = 0;
-        std::uint32_t code_point = 0;
-        std::uint32_t min_code_point = 0;
-        if (lead < 0x80) {
-            ++pos;
-            continue;
-        } else if ((lead & 0xE0) == 0xC0) {
-            length = 2;
-            code_point = lead & 0x1F;
-            min_code_point = 0x80;
-        } else if ((lead & 0xF0) == 0xE0) {
-            length = 3;
-            code_point = lead & 0x0F;
-            min_code_point = 0x800;
-        } else if ((lead & 0xF8) == 0xF0) {
-            length = 4;
-            code_point = lead & 0x07;
-            min_code_point = 0x10000;
-        } else {
-            return false;
-        }
-        if (pos + length > text.size()) return false;
-        for (std::size_t byte_idx = 1; byte_idx < length; ++byte_idx) {
-            const auto continuation = static_cast<std::uint8_t>(text[pos + byte_idx]);
-            if ((continuation & 0xC0) != 0x80) return false;
-            code_point = (code_point << 6) | (continuation & 0x3F);
-        }
-        if (code_point < min_code_point || code_point > 0x10FFFF) return false;
-        if (code_point >= 0xD800 && code_point <= 0xDFFF) return false;
-        pos += length;
-    }
-    return true;
+    return !FindInvalidUtf8(text).has_value();
 }
 
 CsvReader::CsvReader(std::istream& input, CsvOptions options)
