@@ -1,5 +1,6 @@
-// libFuzzer target for the BR Code decoder: any bytes decode without crashing; whatever decodes
-// cleanly encodes again, and that payload decodes to the canonical form of the same fields.
+// libFuzzer target for the BR Code decoder: any bytes decode without crashing; the fast path
+// DecodeValid() gives Decode()'s verdict and fields; whatever decodes cleanly encodes again (also
+// through EncodeTo()), and that payload decodes to the canonical form of the same fields.
 // Seeds: tests/data/brcode/ (the reference vectors and the golden invalid inputs). Running it:
 // docs/formats/brcode.md ("Fuzzing").
 #include <cstddef>
@@ -37,7 +38,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         Require(error.message.rfind(error.tag, 0) == 0);  // messages start with their tag
     }
     Require(brcode::Parse(payload).ok() == decoded.ok());
+    brcode::BrCodeView view;
+    Require(brcode::DecodeValid(payload, view) == decoded.ok());
     if (!decoded.ok()) return 0;
+    Require(view.ToBrCode() == decoded.fields);
+    Require(view.kind == decoded.kind);
+    Require(view.crc == decoded.crc);
 
     Require(size <= brcode::kPayloadBytesMax);
     Require(decoded.crc == decoded.crc_computed);
@@ -47,6 +53,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     Require(encoded.ok());
     Require(encoded->size() <= brcode::kPayloadBytesMax);
     for (const char c : *encoded) Require(c >= 0x20 && c <= 0x7E);
+    brcode::PayloadBuffer buffer;
+    Require(brcode::EncodeTo(decoded.fields, buffer).ok() && buffer.view() == *encoded);
 
     const brcode::Decoded again = brcode::Decode(*encoded);
     Require(again.ok());

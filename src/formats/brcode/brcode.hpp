@@ -20,6 +20,7 @@
 // docs/formats/brcode.md.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -126,6 +127,32 @@ struct Decoded {
     bool ok() const { return errors.empty(); }
 };
 
+// The fields of a valid payload as views into it: what Decode() puts in Decoded::fields, without
+// copying. Empty views mean "absent"; `txid` is empty for "***".
+struct BrCodeView {
+    bool single_use = false;
+    std::string_view pix_key;
+    std::string_view info;
+    std::string_view fss_ispb;
+    std::string_view url;
+    std::string_view merchant_category_code;
+    std::optional<AmountCentavos> amount;
+    std::string_view merchant_name;
+    std::string_view merchant_city;
+    std::string_view postal_code;
+    std::string_view txid;
+    std::string_view recurrence_url;
+    BrCodeKind kind = BrCodeKind::kStatic;
+    std::string_view crc;
+
+    BrCode ToBrCode() const;  // the owning copy, equal to Decode(payload).fields
+};
+
+// The hot path of validation: true exactly when Decode(payload).ok(), with `out` filled; false
+// (and `out` unspecified) otherwise, without saying why: Decode() gives the errors. Never
+// allocates.
+bool DecodeValid(std::string_view payload, BrCodeView& out);
+
 // Reads a payload. Never fails and never reads past `payload`; see Decoded::errors. Structural
 // errors (truncation, a bad length) stop the reading; field errors are all reported.
 Decoded Decode(std::string_view payload);
@@ -144,5 +171,28 @@ Result<BrCode> Canonicalize(const BrCode& code);
 
 // The payload for `code`, ending in "6304" and the CRC. Errors: those of Canonicalize().
 Result<std::string> Encode(const BrCode& code);
+
+// A payload built without touching the heap. Bytes written past kPayloadBytesMax are counted
+// but not kept, so the encoder can say how long the payload would have been.
+class PayloadBuffer {
+ public:
+    std::string_view view() const { return {bytes_.data(), overflowed() ? 0 : size_}; }
+    std::size_t size() const { return size_; }
+    bool overflowed() const { return size_ > bytes_.size(); }
+    void clear() { size_ = 0; }
+
+    void Append(std::string_view bytes);
+    // `count` bytes to write at the end, or nullptr when they would pass the capacity (they
+    // are counted either way).
+    char* Extend(std::size_t count);
+
+ private:
+    std::array<char, kPayloadBytesMax> bytes_;
+    std::size_t size_ = 0;
+};
+
+// Encode() into `out` (cleared first), with no heap allocation when `code` is accepted.
+// Errors: those of Encode().
+Status EncodeTo(const BrCode& code, PayloadBuffer& out);
 
 }  // namespace dictra::formats::brcode

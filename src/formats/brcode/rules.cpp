@@ -1,5 +1,7 @@
 #include "formats/brcode/rules.hpp"
 
+#include <cstdint>
+
 #include "formats/brcode/text.hpp"
 
 namespace dictra::formats::brcode::rules {
@@ -82,6 +84,10 @@ Check CheckDigits(std::string_view tag, std::string_view name, std::string_view 
     return std::nullopt;
 }
 
+// The largest amount kAmountCharsMax characters can write: "9999999999.99".
+constexpr std::int64_t kAmountCentavosMax = 999'999'999'999;
+static_assert(kAmountCharsMax == 13);
+
 }  // namespace
 
 Check CheckFreeText(std::string_view tag, std::string_view name, std::string_view value,
@@ -91,7 +97,7 @@ Check CheckFreeText(std::string_view tag, std::string_view name, std::string_vie
                                 "printable ASCII or an accented Latin letter (folded to ASCII)");
     }
     if (auto length = CheckLength(tag, name, value, chars_max)) return length;
-    if (FoldToAscii(value).empty()) {
+    if (FoldToAsciiInto(value, nullptr) == 0) {
         return Make(DecodeProblem::kInvalid, tag, name,
                     "only combining marks; nothing is left once folded to ASCII");
     }
@@ -158,17 +164,18 @@ AmountOrIssue ParseAmountField(std::string_view value) {
     if (auto length = CheckLength("54", "amount", value, kAmountCharsMax)) {
         return AmountOrIssue{std::nullopt, length};
     }
-    const std::string quoted = "'" + std::string(value) + "'";
-    if (value.front() == '-') return fail(quoted + " is negative");
+    // Built only on the way out: a valid amount allocates nothing.
+    auto quoted = [value] { return "'" + std::string(value) + "'"; };
+    if (value.front() == '-') return fail(quoted() + " is negative");
     if (value.find(',') != std::string_view::npos) {
-        return fail(quoted + " uses a comma; the decimal mark is '.'");
+        return fail(quoted() + " uses a comma; the decimal mark is '.'");
     }
     const std::size_t point = value.find('.');
     if (point != std::string_view::npos && value.size() - point - 1 > 2) {
-        return fail(quoted + " has more than 2 decimals");
+        return fail(quoted() + " has more than 2 decimals");
     }
     auto parsed = ParseAmount(value);
-    if (!parsed.ok()) return fail(quoted + ": " + parsed.error().message);
+    if (!parsed.ok()) return fail(quoted() + ": " + parsed.error().message);
     if (auto issue = CheckAmount(*parsed)) return AmountOrIssue{std::nullopt, issue};
     return AmountOrIssue{*parsed, std::nullopt};
 }
@@ -179,7 +186,7 @@ Check CheckAmount(AmountCentavos amount) {
         return Make(DecodeProblem::kInvalid, "54", "amount",
                     "must be greater than zero (leave it out to let the payer type the amount)");
     }
-    if (FormatAmount(amount).size() > kAmountCharsMax) {
+    if (amount.centavos() > kAmountCentavosMax) {
         return Make(DecodeProblem::kTooLong, "54", "amount",
                     FormatAmount(amount) + " is over " + std::to_string(kAmountCharsMax) +
                         " characters (at most 9999999999.99)");

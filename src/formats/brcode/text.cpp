@@ -33,6 +33,10 @@ bool IsPrintableAscii(char32_t code_point) {
     return code_point >= 0x20 && code_point <= 0x7E;
 }
 
+bool IsPrintableAsciiByte(char c) {
+    return c >= 0x20 && c <= 0x7E;
+}
+
 bool IsCombiningMark(char32_t code_point) {
     return code_point >= kCombiningFirst && code_point <= kCombiningLast;
 }
@@ -78,6 +82,10 @@ bool IsControl(char32_t code_point) {
 std::optional<TextIssue> FindFreeTextIssue(std::string_view text) {
     std::size_t pos = 0;
     while (pos < text.size()) {
+        if (IsPrintableAsciiByte(text[pos])) {
+            ++pos;
+            continue;
+        }
         const std::size_t start = pos;
         const auto code_point = NextCodePoint(text, pos);
         if (!code_point) return TextIssue{TextIssue::Kind::kInvalidUtf8, start, 0};
@@ -91,6 +99,10 @@ std::optional<TextIssue> FindFreeTextIssue(std::string_view text) {
 std::optional<TextIssue> FindAsciiIssue(std::string_view text) {
     std::size_t pos = 0;
     while (pos < text.size()) {
+        if (IsPrintableAsciiByte(text[pos])) {
+            ++pos;
+            continue;
+        }
         const std::size_t start = pos;
         const auto code_point = NextCodePoint(text, pos);
         if (!code_point) return TextIssue{TextIssue::Kind::kInvalidUtf8, start, 0};
@@ -114,17 +126,30 @@ std::string Describe(const TextIssue& issue) {
     return "an unknown problem" + at;
 }
 
-std::string FoldToAscii(std::string_view text) {
-    std::string folded;
-    folded.reserve(text.size());
+std::size_t FoldToAsciiInto(std::string_view text, char* out) {
+    std::size_t folded = 0;
     std::size_t pos = 0;
     while (pos < text.size()) {
+        if (IsPrintableAsciiByte(text[pos])) {  // folds to itself
+            if (out != nullptr) out[folded] = text[pos];
+            ++folded;
+            ++pos;
+            continue;
+        }
         const auto code_point = NextCodePoint(text, pos);
         DICTRA_CHECK(code_point.has_value());
         const auto ascii = Fold(*code_point);
         DICTRA_CHECK(ascii.has_value());
-        if (*ascii != '\0') folded.push_back(*ascii);
+        if (*ascii == '\0') continue;
+        if (out != nullptr) out[folded] = *ascii;
+        ++folded;
     }
+    return folded;
+}
+
+std::string FoldToAscii(std::string_view text) {
+    std::string folded(text.size(), '\0');
+    folded.resize(FoldToAsciiInto(text, folded.data()));
     return folded;
 }
 

@@ -59,4 +59,9 @@ std::string Describe(const TextIssue& issue);
 // REQUIRES: !FindFreeTextIssue(text) (checked: violating it is a programmer error).
 std::string FoldToAscii(std::string_view text);
 
+// FoldToAscii() without allocating: writes the folded text to `out`, which must hold
+// text.size() bytes (folding never lengthens a text), or only counts when `out` is nullptr.
+// Returns the folded length. REQUIRES: as FoldToAscii().
+std::size_t FoldToAsciiInto(std::string_view text, char* out);
+
 }  // namespace dictra::formats::brcode
