@@ -5,12 +5,14 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <exception>
 #include <filesystem>
 #include <list>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -276,6 +278,78 @@ class SqliteWriterSession final : public WriterSession {
     std::unique_ptr<SqliteConnection> connection_;
 };
 
+// Checkpoints the WAL on a connection and thread of its own, so the writer never stalls on one.
+//
+// A checkpoint copies the newest version of each page from the WAL into the database file and
+// fsyncs that file. SQLite's automatic checkpoint runs it inside the COMMIT of whichever write
+// crosses the threshold: with ~40 MB of WAL that is tens of milliseconds during which the group
+// commit writer (and every request waiting on it) stands still. Here the writer's connection only
+// reports each commit's WAL size (sqlite3_wal_hook, which also replaces SQLite's autocheckpoint),
+// and past kWakePages this thread is woken for a PASSIVE checkpoint, which never blocks the writer
+// or the readers. It also runs once a second, so an idle WAL shrinks back. When the WAL has been
+// copied entirely, the next write starts it again from the beginning.
+class Checkpointer {
+ public:
+    static constexpr int kWakePages = 2000;  // ~8 MB of WAL
+    static constexpr std::chrono::milliseconds kPeriod{1000};
+
+    explicit Checkpointer(std::unique_ptr<SqliteConnection> connection)
+        : connection_(std::move(connection)), thread_([this] { Run(); }) {}
+
+    ~Checkpointer() { Stop(); }
+
+    // From now on `writer` reports its commits here. REQUIRES: `writer` closes before Stop().
+    void Attach(sqlite3* writer) { sqlite3_wal_hook(writer, &Checkpointer::OnCommit, this); }
+
+    void Stop() {
+        {
+            const std::lock_guard lock(mutex_);
+            if (stopping_) return;
+            stopping_ = true;
+        }
+        wake_.notify_one();
+        thread_.join();
+        connection_.reset();  // the last connection to close checkpoints what is left
+    }
+
+ private:
+    // Called by SQLite on the writer's thread after each commit.
+    static int OnCommit(void* self, sqlite3*, const char*, int wal_pages) {
+        if (wal_pages >= kWakePages) static_cast<Checkpointer*>(self)->Wake();
+        return SQLITE_OK;
+    }
+
+    void Wake() {
+        {
+            const std::lock_guard lock(mutex_);
+            if (requested_) return;
+            requested_ = true;
+        }
+        wake_.notify_one();
+    }
+
+    void Run() {
+        std::unique_lock lock(mutex_);
+        while (!stopping_) {
+            wake_.wait_for(lock, kPeriod, [this] { return requested_ || stopping_; });
+            if (stopping_) break;
+            requested_ = false;
+            lock.unlock();
+            // PASSIVE copies what no reader still needs; a failure (I/O) is retried next time.
+            static_cast<void>(sqlite3_wal_checkpoint_v2(
+                connection_->handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr));
+            lock.lock();
+        }
+    }
+
+    std::unique_ptr<SqliteConnection> connection_;
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    bool requested_ = false;
+    bool stopping_ = false;
+    std::thread thread_;  // last: starts once the members above exist
+};
+
 std::filesystem::path ScratchPath() {
     // "Memory" databases are scratch files that are deleted on Close(): SQLite's own in-memory
     // databases (memdb, shared cache) lock readers out while a write is open, which would make
@@ -297,9 +371,11 @@ class SqliteDatabase final : public Database {
  public:
     SqliteDatabase(std::unique_ptr<GroupCommitWriter> writer,
                    std::vector<std::unique_ptr<SqliteConnection>> readers,
-                   const DatabaseOptions& options, std::filesystem::path delete_on_close)
+                   std::unique_ptr<Checkpointer> checkpointer, const DatabaseOptions& options,
+                   std::filesystem::path delete_on_close)
         : writer_(std::move(writer)),
           readers_(std::move(readers)),
+          checkpointer_(std::move(checkpointer)),
           delete_on_close_(std::move(delete_on_close)) {
         migration_clock_ = options.clock;
     }
@@ -309,6 +385,7 @@ class SqliteDatabase final : public Database {
     void Close() override {
         writer_->Close();
         readers_.Close();
+        checkpointer_->Stop();
         if (!delete_on_close_.empty()) RemoveDatabaseFiles(delete_on_close_);
     }
 
@@ -344,6 +421,7 @@ class SqliteDatabase final : public Database {
 
     std::unique_ptr<GroupCommitWriter> writer_;
     ReaderPool<SqliteConnection> readers_;
+    std::unique_ptr<Checkpointer> checkpointer_;
     const std::filesystem::path delete_on_close_;  // empty for real files
 };
 
@@ -405,25 +483,27 @@ Result<std::unique_ptr<Database>> OpenSqlite(std::string_view path,
     // lives until the group commits, so it stays small (a group is at most write_batch_max
     // requests).
     DICTRA_RETURN_IF_ERROR(writer->ExecuteScript("PRAGMA temp_store = MEMORY"));
-    // A checkpoint copies the newest version of each page in the WAL into the database file and
-    // fsyncs it. Hot pages (the right edge of tables and indexes) are rewritten by almost every
-    // group, so a longer WAL between checkpoints copies each of them once instead of many times:
-    // 10,000 pages (~40 MB of WAL) instead of SQLite's 1,000.
-    DICTRA_RETURN_IF_ERROR(writer->ExecuteScript("PRAGMA wal_autocheckpoint = 10000"));
+    // Checkpoints run on their own connection and thread (Checkpointer, attached below).
+    DICTRA_ASSIGN_OR_RETURN(std::unique_ptr<SqliteConnection> checkpoint_connection,
+                            SqliteConnection::Open(uri, false, options));
+    DICTRA_RETURN_IF_ERROR(checkpoint_connection->ExecuteScript(
+        memory ? "PRAGMA synchronous = OFF" : "PRAGMA synchronous = FULL"));
     std::vector<std::unique_ptr<SqliteConnection>> readers;
     for (std::size_t reader_idx = 0; reader_idx < options.read_connections; ++reader_idx) {
         DICTRA_ASSIGN_OR_RETURN(std::unique_ptr<SqliteConnection> reader,
                                 SqliteConnection::Open(uri, true, options));
         readers.push_back(std::move(reader));
     }
+    auto checkpointer = std::make_unique<Checkpointer>(std::move(checkpoint_connection));
+    checkpointer->Attach(writer->handle());
     auto writer_session = std::make_unique<SqliteWriterSession>(std::move(writer));
     auto group_writer = std::make_unique<GroupCommitWriter>(
         std::move(writer_session), GroupCommitOptions{.batch_max = options.write_batch_max,
                                                       .wait_max_us = options.write_wait_max_us,
                                                       .queue_max = options.write_queue_max});
-    return std::unique_ptr<Database>(
-        std::make_unique<SqliteDatabase>(std::move(group_writer), std::move(readers), options,
-                                         memory ? file : std::filesystem::path()));
+    return std::unique_ptr<Database>(std::make_unique<SqliteDatabase>(
+        std::move(group_writer), std::move(readers), std::move(checkpointer), options,
+        memory ? file : std::filesystem::path()));
 }
 
 }  // namespace dictra::db::internal
