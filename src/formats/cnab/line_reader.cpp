@@ -1,41 +1,58 @@
 #include "formats/cnab/line_reader.hpp"
 
+#include <algorithm>
+#include <cstring>
+
 #include "core/check.hpp"
 
 namespace dictra::formats::cnab {
 
 LineReader::LineReader(std::istream& input, std::size_t kept_bytes_max)
-    : buffer_(input.rdbuf()), kept_bytes_max_(kept_bytes_max) {
+    : buffer_(input.rdbuf()), kept_bytes_max_(kept_bytes_max), block_(kBlockBytes) {
     DICTRA_CHECK(kept_bytes_max > 0);
 }
 
+bool LineReader::Fill() {
+    if (block_begin_ < block_end_) return true;
+    if (buffer_ == nullptr) return false;
+    block_begin_ = 0;
+    block_end_ = static_cast<std::size_t>(
+        buffer_->sgetn(block_.data(), static_cast<std::streamsize>(block_.size())));
+    return block_end_ > 0;
+}
+
 bool LineReader::AtEnd() {
-    return buffer_ == nullptr || std::streambuf::traits_type::eq_int_type(
-                                     buffer_->sgetc(), std::streambuf::traits_type::eof());
+    return !Fill();
 }
 
 bool LineReader::Next(Line& line) {
-    using Traits = std::streambuf::traits_type;
     if (AtEnd()) return false;
     line.bytes.clear();
     line.length_bytes = 0;
     line.number = ++lines_read_;
-    while (true) {
-        const Traits::int_type next = buffer_->sbumpc();
-        if (Traits::eq_int_type(next, Traits::eof())) break;
-        const char c = Traits::to_char_type(next);
-        if (c == '\n') break;
-        if (c == '\r') {
-            const Traits::int_type after = buffer_->sgetc();
-            if (Traits::eq_int_type(after, Traits::to_int_type('\n'))) {
-                buffer_->sbumpc();
-                break;
-            }
-            // A CR at the very end of input ends the last line like CRLF would.
-            if (Traits::eq_int_type(after, Traits::eof())) break;
+    char last = '\0';
+    while (Fill()) {
+        const char* start = block_.data() + block_begin_;
+        const std::size_t available = block_end_ - block_begin_;
+        const auto* newline = static_cast<const char*>(std::memchr(start, '\n', available));
+        const std::size_t taken =
+            newline != nullptr ? static_cast<std::size_t>(newline - start) : available;
+        if (line.bytes.size() < kept_bytes_max_) {
+            line.bytes.append(start, std::min(taken, kept_bytes_max_ - line.bytes.size()));
         }
-        if (line.bytes.size() < kept_bytes_max_) line.bytes.push_back(c);
-        ++line.length_bytes;
+        line.length_bytes += taken;
+        if (taken > 0) last = start[taken - 1];
+        block_begin_ += taken;
+        if (newline != nullptr) {
+            ++block_begin_;
+            break;
+        }
+    }
+    // A CR right before the LF, or at the very end of input, belongs to the terminator; any
+    // other CR stays in the line.
+    if (line.length_bytes > 0 && last == '\r') {
+        --line.length_bytes;
+        if (line.bytes.size() > line.length_bytes) line.bytes.pop_back();
     }
     return true;
 }

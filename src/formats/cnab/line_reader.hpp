@@ -5,13 +5,15 @@
 // CR that is not followed by LF stays in the line (it then makes the line too long, which the
 // reader reports). At most `kept_bytes_max` bytes of a
 // line are kept; the rest is skipped but still counted, so a reader can say "found 1 000 000
-// bytes" without holding them. Nothing is ever read past the current line.
+// bytes" without holding them. The input is read in blocks of kBlockBytes, so the stream's
+// position after reading is past the current line: seek before reading the stream again.
 #pragma once
 
 #include <cstddef>
 #include <istream>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace dictra::formats::cnab {
 
@@ -34,10 +36,18 @@ class LineReader {
 
     std::size_t lines_read() const { return lines_read_; }
 
+    static constexpr std::size_t kBlockBytes = 64 * 1024;
+
  private:
+    // Reads the next block when the current one is used up. False at the end of input.
+    bool Fill();
+
     std::streambuf* buffer_;
     std::size_t kept_bytes_max_;
     std::size_t lines_read_ = 0;
+    std::vector<char> block_;
+    std::size_t block_begin_ = 0;  // the next unread byte
+    std::size_t block_end_ = 0;
 };
 
 // The lines of a record file as a reader wants them. Empty lines that only lead to the end of
