@@ -4,9 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "core/ids.hpp"
@@ -261,6 +263,30 @@ TEST_F(ClaimServiceTest, OneOpenClaimPerKey) {
     // A cancelled claim frees the key for another claim.
     ASSERT_TRUE(Act(claim, "CANCEL", bank_b_).ok());
     EXPECT_TRUE(service().Create(ClaimCommand("CPF", kOwnerCpf, kOwnerCpf), bank_c_).ok());
+}
+
+// Claims racing for one key: the check and the insert share the single writer's transaction, so
+// exactly one wins and every other gets CLAIM_EXISTS.
+TEST_F(ClaimServiceTest, ConcurrentClaimsOnOneKeyOpenExactlyOne) {
+    Register("PHONE", kPhone, kOwnerCpf, bank_a_);
+    constexpr int kClaimers = 8;
+    std::atomic<int> opened = 0;
+    std::atomic<int> refused_exists = 0;
+    std::vector<std::thread> threads;
+    for (int claimer_idx = 0; claimer_idx < kClaimers; ++claimer_idx) {
+        threads.emplace_back([&, claimer_idx] {
+            const Ispb claimer = MustIspb("2000000" + std::to_string(claimer_idx));
+            auto created = service().Create(ClaimCommand("PHONE", kPhone, kOtherCpf), claimer);
+            if (created.ok()) {
+                ++opened;
+            } else if (created.error().reason == "CLAIM_EXISTS") {
+                ++refused_exists;
+            }
+        });
+    }
+    for (std::thread& thread : threads) thread.join();
+    EXPECT_EQ(opened.load(), 1);
+    EXPECT_EQ(refused_exists.load(), kClaimers - 1);
 }
 
 TEST_F(ClaimServiceTest, ClaimerAccountKeyLimit) {
