@@ -22,6 +22,7 @@
 #include "core/json/json.hpp"
 #include "core/log.hpp"
 #include "core/metrics.hpp"
+#include "dict/claim_routes.hpp"
 #include "dict/routes.hpp"
 #include "settlement/routes.hpp"
 #include "settlement/runner.hpp"
@@ -127,6 +128,8 @@ struct Platform::Impl {
     std::unique_ptr<spi::SpiService> spi_service;
     std::unique_ptr<dict::DictStore> dict_store;
     std::unique_ptr<dict::DictService> dict_service;
+    std::unique_ptr<dict::ClaimStore> claim_store;
+    std::unique_ptr<dict::ClaimService> claim_service;
     std::unique_ptr<bacen::BacenStore> bacen_store;
     std::unique_ptr<bacen::BacenService> bacen_service;
 
@@ -258,6 +261,11 @@ Result<std::unique_ptr<Platform>> Platform::Create(const ServeConfig& config) {
         impl->dict_service = std::make_unique<dict::DictService>(*impl->dict_store, impl->clock);
         http::Router router;
         dict::AddRoutes(router, *impl->dict_service);
+        impl->claim_store = std::make_unique<dict::ClaimStore>(database, *impl->scheduler);
+        impl->claim_service = std::make_unique<dict::ClaimService>(*impl->dict_store,
+                                                                   *impl->claim_store, impl->clock);
+        impl->claim_service->RegisterJobHandlers(*impl->scheduler);
+        dict::AddClaimRoutes(router, *impl->claim_service);
         build("dict", std::move(router), dict::RenderError);
     }
     if (impl->services.contains("bacen")) {

@@ -212,7 +212,7 @@ Status DictService::Delete(std::string_view key, std::string_view key_type,
     return store_.MarkDeleted(entry.id, reason, clock_.Now());
 }
 
-Result<Entry> DictService::Reassign(const Entry& entry, const Entry& target) {
+Entry ReassignedEntry(const Entry& entry, const Entry& target, SystemTimePoint now) {
     Entry updated = entry;
     updated.owner_type = target.owner_type;
     updated.owner_tax_id = target.owner_tax_id;
@@ -223,12 +223,16 @@ Result<Entry> DictService::Reassign(const Entry& entry, const Entry& target) {
     updated.account_number = target.account_number;
     updated.account_type = target.account_type;
     updated.opening_date = target.opening_date;
-    const SystemTimePoint now = clock_.Now();
     updated.ownership_date = now;
     updated.updated_at = now;
     const CidRequestId request_id = NewCidRequestId();
     updated.cid_request_id = ToHex(request_id);
     updated.cid = EntryCid(updated, request_id);
+    return updated;
+}
+
+Result<Entry> DictService::Reassign(const Entry& entry, const Entry& target) {
+    Entry updated = ReassignedEntry(entry, target, clock_.Now());
     DICTRA_RETURN_IF_ERROR(store_.Update(updated));
     return updated;
 }

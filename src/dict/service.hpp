@@ -84,6 +84,10 @@ class DictService {
     const Clock& clock_;
 };
 
+// `entry` moved to the account and owner of `target` at `now`, with a new CID request id and CID:
+// what Reassign stores (claim completion computes it inside its own write).
+Entry ReassignedEntry(const Entry& entry, const Entry& target, SystemTimePoint now);
+
 // The CID of `entry` under `request_id` (its attributes as DICT 2.12.1 lists them).
 std::string EntryCid(const Entry& entry, const CidRequestId& request_id);
 

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "core/check.hpp"
+#include "dict/claim_store.hpp"
 
 namespace dictra::dict {
 namespace {
@@ -65,6 +66,11 @@ constexpr db::Migration kMigrations[] = {
      .name = "entries and cid events",
      .sql = kEntriesSqlite,
      .postgres_sql = kEntriesPostgres},
+    // Version 2 is the lookups' (rate limits, institutions); the gap closes when they merge.
+    {.version = 3,
+     .name = "claims and event notifications",
+     .sql = kClaimsSqlite,
+     .postgres_sql = kClaimsPostgres},
 };
 
 constexpr std::string_view kSelectEntry =
@@ -194,6 +200,16 @@ Result<Entry> DictStore::Insert(const Entry& entry, std::int64_t keys_per_accoun
     });
 }
 
+Result<std::optional<Entry>> DictStore::FindActiveById(db::Connection& connection,
+                                                       std::int64_t entry_id) {
+    DICTRA_ASSIGN_OR_RETURN(
+        std::optional<db::Row> row,
+        connection.QueryFirst(std::string(kSelectEntry) + " WHERE id = ? AND status = 'ACTIVE'",
+                              {entry_id}));
+    if (!row) return std::optional<Entry>();
+    return std::optional<Entry>(ReadEntry(*row));
+}
+
 Result<std::optional<Entry>> DictStore::FindActiveByKey(std::string_view key) {
     return database_.Read(
         [&](db::Connection& connection) { return FindOne(connection, "key_value", key); });
@@ -224,24 +240,26 @@ Status DictStore::MarkDeleted(std::int64_t entry_id, DeleteReason reason, System
 }
 
 Status DictStore::Update(const Entry& entry) {
-    return database_.Write([&](db::Transaction& tx) -> Status {
-        DICTRA_ASSIGN_OR_RETURN(
-            std::int64_t changed,
-            tx.Execute("UPDATE dict_entries SET cid = ?, cid_request_id = ?, owner_type = ?, "
-                       "owner_tax_id = ?, owner_name = ?, trade_name = ?, participant_ispb = ?, "
-                       "branch = ?, account_number = ?, account_type = ?, opening_date = ?, "
-                       "ownership_date_us = ?, updated_at_us = ? "
-                       "WHERE id = ? AND status = 'ACTIVE'",
-                       {db::Text(entry.cid), db::Text(entry.cid_request_id),
-                        db::Text(ToLetter(entry.owner_type)), db::Text(entry.owner_tax_id),
-                        db::Text(entry.owner_name), OptionalText(entry.trade_name),
-                        db::Text(entry.participant_ispb), db::Text(entry.branch),
-                        db::Text(entry.account_number), db::Text(ToString(entry.account_type)),
-                        OptionalText(entry.opening_date), Micros(entry.ownership_date),
-                        Micros(entry.updated_at), entry.id}));
-        if (changed == 0) return Error::NotFound("key not found");
-        return InsertEvent(tx, CidEventType::kEntryUpdated, entry, entry.updated_at);
-    });
+    return database_.Write([&](db::Transaction& tx) -> Status { return Update(tx, entry); });
+}
+
+Status DictStore::Update(db::Transaction& tx, const Entry& entry) {
+    DICTRA_ASSIGN_OR_RETURN(
+        std::int64_t changed,
+        tx.Execute("UPDATE dict_entries SET cid = ?, cid_request_id = ?, owner_type = ?, "
+                   "owner_tax_id = ?, owner_name = ?, trade_name = ?, participant_ispb = ?, "
+                   "branch = ?, account_number = ?, account_type = ?, opening_date = ?, "
+                   "ownership_date_us = ?, updated_at_us = ? "
+                   "WHERE id = ? AND status = 'ACTIVE'",
+                   {db::Text(entry.cid), db::Text(entry.cid_request_id),
+                    db::Text(ToLetter(entry.owner_type)), db::Text(entry.owner_tax_id),
+                    db::Text(entry.owner_name), OptionalText(entry.trade_name),
+                    db::Text(entry.participant_ispb), db::Text(entry.branch),
+                    db::Text(entry.account_number), db::Text(ToString(entry.account_type)),
+                    OptionalText(entry.opening_date), Micros(entry.ownership_date),
+                    Micros(entry.updated_at), entry.id}));
+    if (changed == 0) return Error::NotFound("key not found");
+    return InsertEvent(tx, CidEventType::kEntryUpdated, entry, entry.updated_at);
 }
 
 Result<std::vector<CidEvent>> DictStore::ListCidEvents(std::string_view participant_ispb) {

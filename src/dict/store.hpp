@@ -38,6 +38,9 @@ class DictStore {
     // The ACTIVE entry with that key (or CID); nullopt when there is none.
     Result<std::optional<Entry>> FindActiveByKey(std::string_view key);
     Result<std::optional<Entry>> FindActiveByCid(std::string_view cid);
+    // The ACTIVE entry `entry_id` on a caller's connection or write; nullopt when there is none.
+    static Result<std::optional<Entry>> FindActiveById(db::Connection& connection,
+                                                       std::int64_t entry_id);
 
     // Marks the ACTIVE entry `entry_id` DELETED with `reason` and logs ENTRY_DELETED with its
     // CID. kNotFound (nothing changed) when it is no longer active.
@@ -47,6 +50,8 @@ class DictStore {
     // completion: portability or ownership) and logs ENTRY_UPDATED with the new CID.
     // kNotFound (nothing changed) when it is no longer active.
     Status Update(const Entry& entry);
+    // The same inside a caller's write (claim completion commits the claim with it).
+    static Status Update(db::Transaction& tx, const Entry& entry);
 
     // The participant's CID events, oldest first.
     Result<std::vector<CidEvent>> ListCidEvents(std::string_view participant_ispb);

@@ -1,6 +1,8 @@
 #include "core/db/database.hpp"
 
+#include <algorithm>
 #include <ctime>
+#include <set>
 #include <string>
 
 #include "core/db/backends.hpp"
@@ -71,47 +73,53 @@ std::string FormatRfc3339(SystemTimePoint at) {
     return buffer;
 }
 
-// How many leading migrations are applied, after checking the applied rows agree with the code.
-Result<std::size_t> CountApplied(Connection& connection, std::string_view owner,
-                                 std::span<const Migration> migrations) {
+// The versions of `owner` already applied, after checking that each applied row is a migration
+// of the code under the same name.
+Result<std::set<std::int64_t>> AppliedVersions(Connection& connection, std::string_view owner,
+                                               std::span<const Migration> migrations) {
     DICTRA_ASSIGN_OR_RETURN(
         std::vector<Row> rows,
         connection.Query(
             "SELECT version, name FROM dictra_schema_migrations WHERE owner = ? ORDER BY version",
             {Text(owner)}));
-    for (std::size_t row_idx = 0; row_idx < rows.size(); ++row_idx) {
-        const std::int64_t version = rows[row_idx].GetInt64(0);
-        const std::string& name = rows[row_idx].GetText(1);
-        if (version != static_cast<std::int64_t>(row_idx + 1) || row_idx >= migrations.size()) {
+    std::set<std::int64_t> applied;
+    for (const Row& row : rows) {
+        const std::int64_t version = row.GetInt64(0);
+        const std::string& name = row.GetText(1);
+        auto known = std::find_if(migrations.begin(), migrations.end(),
+                                  [&](const Migration& m) { return m.version == version; });
+        if (known == migrations.end()) {
             return Error::FailedPrecondition(
                 "database has migration " + std::string(owner) + "/" + std::to_string(version) +
                 " (" + name +
                 ") that this binary does not know; is the binary older than the "
                 "database?");
         }
-        if (migrations[row_idx].name != name) {
+        if (known->name != name) {
             return Error::FailedPrecondition("migration " + std::string(owner) + "/" +
                                              std::to_string(version) + " was applied as '" + name +
                                              "' but the code calls it '" +
-                                             std::string(migrations[row_idx].name) + "'");
+                                             std::string(known->name) + "'");
         }
+        applied.insert(version);
     }
-    return rows.size();
+    return applied;
 }
 
 }  // namespace
 
 Status Database::Migrate(std::string_view owner, std::span<const Migration> migrations) {
     if (owner.empty()) return Error::InvalidArgument("migration owner is empty");
+    int previous_version = 0;
     for (std::size_t migration_idx = 0; migration_idx < migrations.size(); ++migration_idx) {
         const Migration& migration = migrations[migration_idx];
-        if (migration.version != static_cast<int>(migration_idx + 1)) {
+        if (migration.version <= previous_version) {
             return Error::InvalidArgument("migrations of '" + std::string(owner) +
-                                          "' must be numbered 1, 2, 3, ... "
-                                          "in order without gaps; position " +
+                                          "' must have increasing versions from 1; position " +
                                           std::to_string(migration_idx + 1) + " has version " +
                                           std::to_string(migration.version));
         }
+        previous_version = migration.version;
         if (migration.name.empty()) {
             return Error::InvalidArgument("migration " + std::string(owner) + "/" +
                                           std::to_string(migration.version) + " has no name");
@@ -125,19 +133,19 @@ Status Database::Migrate(std::string_view owner, std::span<const Migration> migr
     }));
 
     // The common case at start-up: everything is applied already; check on a reader, no writes.
-    DICTRA_ASSIGN_OR_RETURN(std::size_t applied_count, Read([&](Connection& connection) {
-                                return CountApplied(connection, owner, migrations);
+    DICTRA_ASSIGN_OR_RETURN(std::set<std::int64_t> applied, Read([&](Connection& connection) {
+                                return AppliedVersions(connection, owner, migrations);
                             }));
     SystemClock system_clock;
     const Clock& clock = migration_clock_ != nullptr ? *migration_clock_ : system_clock;
-    for (std::size_t migration_idx = applied_count; migration_idx < migrations.size();
-         ++migration_idx) {
-        const Migration& migration = migrations[migration_idx];
+    for (const Migration& migration : migrations) {
+        if (applied.contains(migration.version)) continue;
         DICTRA_RETURN_IF_ERROR(Write([&](Transaction& tx) -> Status {
             if (postgres) DICTRA_RETURN_IF_ERROR(tx.Query(kPostgresMigrationLock));
             // Another process may have applied it since we looked.
-            DICTRA_ASSIGN_OR_RETURN(std::size_t applied_now, CountApplied(tx, owner, migrations));
-            if (applied_now > migration_idx) return Ok();
+            DICTRA_ASSIGN_OR_RETURN(std::set<std::int64_t> applied_now,
+                                    AppliedVersions(tx, owner, migrations));
+            if (applied_now.contains(migration.version)) return Ok();
             const std::string_view sql = postgres && !migration.postgres_sql.empty()
                                              ? migration.postgres_sql
                                              : migration.sql;

@@ -106,7 +106,10 @@ class Transaction : public Connection {
     virtual Result<std::int64_t> DoExecute(std::string_view sql, std::span<const Value> params) = 0;
 };
 
-// One schema change of one owner. Versions of an owner are 1, 2, 3, ... without gaps.
+// One schema change of one owner. Versions of an owner increase (1, 2, 3, ...). A gap is allowed
+// so that branches developed side by side can each take a number (one adds 2, another 3); a
+// version missing from a database is applied when a binary that has it starts, whatever newer
+// versions are already applied, so migrations of one owner must not depend on a gap's contents.
 struct Migration {
     int version = 0;
     // Recorded with the version; renaming an applied migration is an error (it means the code
@@ -157,7 +160,7 @@ class Database {
 
     // Applies, in version order, the migrations of `owner` that are not applied yet, each
     // atomically together with its row in dictra_schema_migrations. A no-op when all are applied.
-    // Errors (nothing further applied): versions not exactly 1..n in order (kInvalidArgument); an
+    // Errors (nothing further applied): versions not increasing from 1 (kInvalidArgument); an
     // applied version whose name differs, or applied versions the list does not have
     // (kFailedPrecondition); a failing migration (its own error; earlier ones stay applied).
     // Safe to run concurrently from several processes on one PostgreSQL database.

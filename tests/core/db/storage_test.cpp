@@ -184,12 +184,34 @@ TEST_P(StorageTest, MigrateAppliesOnceAndRerunIsNoOp) {
                     .ok());
 }
 
-TEST_P(StorageTest, MigrateRejectsGapsAndRenames) {
+// Two branches each take a version (one 2, one 3): the branch with 1 and 3 runs alone, and after
+// the merge the binary with 1, 2, 3 applies the missing 2 on a database that already has 3.
+TEST_P(StorageTest, MigrateToleratesGapsAndFillsThemLater) {
     const Migration gap[] = {{.version = 1, .name = "one", .sql = "CREATE TABLE a (x BIGINT)"},
                              {.version = 3, .name = "three", .sql = "CREATE TABLE c (x BIGINT)"}};
-    Status gap_status = db_->Migrate("test", gap);
-    ASSERT_FALSE(gap_status.ok());
-    EXPECT_EQ(gap_status.error().code, ErrorCode::kInvalidArgument);
+    ASSERT_TRUE(db_->Migrate("gap", gap).ok());
+    ASSERT_TRUE(db_->Migrate("gap", gap).ok());  // applied: no-op
+    const Migration merged[] = {
+        gap[0], {.version = 2, .name = "two", .sql = "CREATE TABLE b (x BIGINT)"}, gap[1]};
+    Status merged_status = db_->Migrate("gap", merged);
+    ASSERT_TRUE(merged_status.ok()) << merged_status.error().message;
+    EXPECT_TRUE(db_->Write([](Transaction& tx) -> Status {
+                       DICTRA_RETURN_IF_ERROR(tx.Execute("INSERT INTO b (x) VALUES (1)"));
+                       return Ok();
+                   })
+                    .ok());
+}
+
+TEST_P(StorageTest, MigrateRejectsDisorderAndRenames) {
+    const Migration disorder[] = {
+        {.version = 1, .name = "one", .sql = "CREATE TABLE a (x BIGINT)"},
+        {.version = 3, .name = "three", .sql = "CREATE TABLE c (x BIGINT)"},
+        {.version = 2, .name = "two", .sql = "CREATE TABLE b (x BIGINT)"}};
+    Status disorder_status = db_->Migrate("test", disorder);
+    ASSERT_FALSE(disorder_status.ok());
+    EXPECT_EQ(disorder_status.error().code, ErrorCode::kInvalidArgument);
+    const Migration zero[] = {{.version = 0, .name = "zero", .sql = "SELECT 1"}};
+    EXPECT_EQ(db_->Migrate("test", zero).error().code, ErrorCode::kInvalidArgument);
 
     MigrateItems();
     const Migration renamed[] = {{.version = 1, .name = "create items v2", .sql = "SELECT 1"}};
