@@ -442,13 +442,27 @@ Result<ExportFile> SettlementService::ExportPayments(const ExportQuery& query,
             break;
         }
         case ExportFormat::kCsv: {
+            // The payment CSV (importable), plus the document's report columns status and
+            // end_to_end_id, which the reader accepts and ignores.
             file.content_type = "text/csv; charset=utf-8";
-            formats::csv::PaymentCsvWriter writer(out);
+            std::ostringstream header_only;
+            formats::csv::PaymentCsvWriter header_writer(header_only);
+            DICTRA_RETURN_IF_ERROR(header_writer.Finish());
+            std::string header = std::move(header_only).str();
+            header.resize(header.size() - 2);  // CRLF
+            out << header << ",status,end_to_end_id\r\n";
             for (const PaymentRequest& payment : found) {
+                std::ostringstream one;
+                formats::csv::PaymentCsvWriter writer(one);
                 Status added = writer.Add(RecordFromPayment(payment));
                 if (!added.ok()) return Unwritable(payment, format, added.error());
+                DICTRA_RETURN_IF_ERROR(writer.Finish());
+                // The writer's header line (no quotes: canonical names), then the row.
+                std::string row = std::move(one).str().substr(header.size() + 2);
+                row.resize(row.size() - 2);
+                out << row << ',' << formats::csv::QuoteField(ToString(payment.status)) << ','
+                    << formats::csv::QuoteField(payment.end_to_end_id.value_or("")) << "\r\n";
             }
-            DICTRA_RETURN_IF_ERROR(writer.Finish());
             break;
         }
         case ExportFormat::kCnab240: {

@@ -56,8 +56,7 @@ class SettlementFilesE2eTest : public SettlementE2eTest {
         return {"--import-max-bytes", std::to_string(kLimitBytes)};
     }
 
-    ClientResponse Upload(const std::string& body, const std::string& token,
-                          Headers extra = {}) {
+    ClientResponse Upload(const std::string& body, const std::string& token, Headers extra = {}) {
         extra.emplace_back("Authorization", "Bearer " + token);
         extra.emplace_back("Content-Type",
                            std::string("multipart/form-data; boundary=") + kBoundary);
@@ -69,7 +68,7 @@ class SettlementFilesE2eTest : public SettlementE2eTest {
                           const std::string& filename = "payments.csv",
                           const std::string& debtor_ispb = "") {
         return Upload(Multipart(content, type, filename, debtor_ispb), operator_token_,
-                      {{"X-User-ID", "operator@bank.com"}});
+                      {{"X-User-ID", "maria.ops@bank.com"}});
     }
     std::int64_t ImportOk(const std::string& content, const std::string& type,
                           const std::string& debtor_ispb = "") {
@@ -114,7 +113,7 @@ TEST_F(SettlementFilesE2eTest, ImportListGetAndRecordsOfTheDocumentsCsv) {
     EXPECT_EQ(file.at("failed_records").as_int64(), 0);
     EXPECT_EQ(file.at("skipped_records").as_int64(), 0);
     EXPECT_EQ(file.at("success_rate").to_number<double>(), 0);
-    EXPECT_EQ(file.at("created_by").as_string(), "operator@bank.com");
+    EXPECT_EQ(file.at("created_by").as_string(), "maria.ops@bank.com");
     EXPECT_TRUE(file.contains("unique_id") && file.contains("created_at") &&
                 file.contains("updated_at"));
 
@@ -129,8 +128,9 @@ TEST_F(SettlementFilesE2eTest, ImportListGetAndRecordsOfTheDocumentsCsv) {
     EXPECT_EQ(got.at("id").as_int64(), id);
     EXPECT_EQ(got.at("status").as_string(), "UPLOADED");
 
-    auto list = ParseBody(Send("GET", "/api/v1/files/imports?status=UPLOADED&file_type=CSV&"
-                                      "created_by=operator@bank.com&limit=20&offset=0"));
+    auto list = ParseBody(Send("GET",
+                               "/api/v1/files/imports?status=UPLOADED&file_type=CSV&"
+                               "created_by=maria.ops@bank.com&limit=20&offset=0"));
     ASSERT_EQ(list.at("data").as_array().size(), 1u);
     EXPECT_EQ(list.at("data").as_array()[0].at("id").as_int64(), id);
     EXPECT_EQ(list.at("pagination").at("total").as_int64(), 1);
@@ -170,8 +170,8 @@ TEST_F(SettlementFilesE2eTest, ImportListGetAndRecordsOfTheDocumentsCsv) {
                 "file import not found");
     ExpectError(Send("POST", "/api/v1/files/imports/999999/process"), 404, "NOT_FOUND",
                 "file import not found");
-    ExpectError(SendAs(stranger_token_, "GET", "/api/v1/files/imports/" + std::to_string(id)),
-                404, "NOT_FOUND", "file import not found");
+    ExpectError(SendAs(stranger_token_, "GET", "/api/v1/files/imports/" + std::to_string(id)), 404,
+                "NOT_FOUND", "file import not found");
     ExpectError(Send("GET", "/api/v1/files/imports/abc"), 400, "VALIDATION_ERROR", "id");
 }
 
@@ -184,8 +184,8 @@ TEST_F(SettlementFilesE2eTest, ProcessingCreatesPaymentsInTheBackgroundOnce) {
     EXPECT_EQ(done.at("success_rate").to_number<double>(), 50);
     EXPECT_TRUE(done.contains("started_at") && done.contains("completed_at"));
 
-    auto success = ParseBody(Send("GET", "/api/v1/files/imports/" + std::to_string(id) +
-                                             "/records?status=SUCCESS"));
+    auto success = ParseBody(
+        Send("GET", "/api/v1/files/imports/" + std::to_string(id) + "/records?status=SUCCESS"));
     ASSERT_EQ(success.at("records").as_array().size(), 1u);
     auto record = success.at("records").as_array()[0].as_object();
     const std::int64_t payment_id = record.at("payment_request_id").as_int64();
@@ -193,8 +193,8 @@ TEST_F(SettlementFilesE2eTest, ProcessingCreatesPaymentsInTheBackgroundOnce) {
     auto payment = ParseBody(Send("GET", "/api/v1/payments/" + std::to_string(payment_id)));
     EXPECT_EQ(payment.at("amount").as_int64(), 15000);
     EXPECT_EQ(payment.at("description").as_string(), "Payment 1");
-    auto failed = ParseBody(Send("GET", "/api/v1/files/imports/" + std::to_string(id) +
-                                            "/records?status=FAILED"));
+    auto failed = ParseBody(
+        Send("GET", "/api/v1/files/imports/" + std::to_string(id) + "/records?status=FAILED"));
     ASSERT_EQ(failed.at("records").as_array().size(), 1u);
     EXPECT_EQ(failed.at("records").as_array()[0].at("reason").as_string(),
               "creditor_account_no must not be empty");
@@ -250,8 +250,8 @@ TEST_F(SettlementFilesE2eTest, BadUploadsAreRefusedWithTheDocumentsErrors) {
                 "already imported as file import " + std::to_string(first));
 
     // Nothing half-made: only the one good import exists and no part file is left behind.
-    EXPECT_EQ(ParseBody(Send("GET", "/api/v1/files/imports")).at("pagination").at("total").as_int64(),
-              1);
+    EXPECT_EQ(
+        ParseBody(Send("GET", "/api/v1/files/imports")).at("pagination").at("total").as_int64(), 1);
     std::size_t stored = 0;
     for (const auto& entry : std::filesystem::directory_iterator(process_.temp_dir() / "files")) {
         EXPECT_EQ(entry.path().filename().string().find("upload-"), std::string::npos)
@@ -269,9 +269,9 @@ TEST_F(SettlementFilesE2eTest, MalformedBankFilesAreRefusedWithLineAndLengths) {
                 "VALIDATION_ERROR", "line 2 (line_length): expected 240 bytes, found 241");
     ExpectError(Import(ReadBytes(dir / "laravel-boleto__btg.ret"), "CNAB240"), 400,
                 "VALIDATION_ERROR", "line 2 (line_length): expected 240 bytes, found 227");
-    ExpectError(Import(ReadBytes(dir / "brcobranca__remessa-banco-brasilia-cnab400.rem"),
-                       "CNAB400"),
-                400, "VALIDATION_ERROR", "line 1 (line_length): expected 400 bytes, found 39");
+    ExpectError(
+        Import(ReadBytes(dir / "brcobranca__remessa-banco-brasilia-cnab400.rem"), "CNAB400"), 400,
+        "VALIDATION_ERROR", "line 1 (line_length): expected 400 bytes, found 39");
     ExpectError(Import(ReadBytes(dir / "brcobranca__remessa-banco-brasilia-cnab400.rem"), "CSV"),
                 400, "VALIDATION_ERROR",
                 "file_type is CSV but the content looks like a CNAB400 file");
@@ -290,11 +290,15 @@ TEST_F(SettlementFilesE2eTest, ExportInEveryFormatWithFiltersAndItsFileName) {
     EXPECT_TRUE(std::regex_match(csv.Header("Content-Disposition"),
                                  std::regex(R"(attachment; filename="export_\d{8}_\d{6}\.csv")")))
         << csv.Header("Content-Disposition");
-    EXPECT_EQ(csv.body.substr(0, csv.body.find(',')), "external_id");
+    const std::string header = csv.body.substr(0, csv.body.find("\r\n"));
+    EXPECT_EQ(header.substr(0, header.find(',')), "external_id");
+    EXPECT_EQ(header.substr(header.size() - 21), ",status,end_to_end_id") << header;
+    EXPECT_NE(csv.body.find(",COMPLETED,E12345678"), std::string::npos) << csv.body;
 
-    ClientResponse json = Send("GET", "/api/v1/files/export?format=json&status=COMPLETED&"
-                                      "debtor_ispb=12345678&creditor_ispb=87654321&"
-                                      "min_amount=1000&max_amount=100000&max_records=1000");
+    ClientResponse json = Send("GET",
+                               "/api/v1/files/export?format=json&status=COMPLETED&"
+                               "debtor_ispb=12345678&creditor_ispb=87654321&"
+                               "min_amount=1000&max_amount=100000&max_records=1000");
     ASSERT_EQ(json.status, 200) << json.body;
     EXPECT_EQ(json.Header("Content-Type"), "application/json");
     EXPECT_TRUE(std::regex_match(json.Header("Content-Disposition"),
@@ -358,8 +362,8 @@ TEST_F(SettlementFilesE2eTest, Cnab240ExportImportsBackToTheSamePayments) {
     const std::int64_t id = ImportOk(exported.body, "CNAB240", "12345678");
     auto done = Process(id);
     ASSERT_EQ(done.at("status").as_string(), "COMPLETED") << boost::json::serialize(done);
-    auto records = ParseBody(Send("GET", "/api/v1/files/imports/" + std::to_string(id) +
-                                             "/records?status=SUCCESS"));
+    auto records = ParseBody(
+        Send("GET", "/api/v1/files/imports/" + std::to_string(id) + "/records?status=SUCCESS"));
     ASSERT_EQ(records.at("records").as_array().size(), 1u);
     const std::int64_t copy_id =
         records.at("records").as_array()[0].at("payment_request_id").as_int64();

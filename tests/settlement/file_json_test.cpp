@@ -1,11 +1,12 @@
 // JSON payment files: the streaming reader and the writer (no database).
+#include "settlement/file_json.hpp"
+
 #include <gtest/gtest.h>
 
 #include <fstream>
 #include <sstream>
 
 #include "core/json/json.hpp"
-#include "settlement/file_json.hpp"
 #include "settlement_fixture.hpp"
 
 namespace dictra::settlement {
@@ -24,8 +25,8 @@ std::string Element(const CreatePaymentCommand& command) {
 }
 
 TEST(JsonPaymentFileTest, ReadsEveryElementWithItsLine) {
-    const std::string text = "[\n  " + Element(ValidCommand()) + ",\n\n  " +
-                             Element(ValidCommand()) + "\n]\n";
+    const std::string text =
+        "[\n  " + Element(ValidCommand()) + ",\n\n  " + Element(ValidCommand()) + "\n]\n";
     auto elements = ReadAll(text);
     ASSERT_EQ(elements.size(), 2u);
     EXPECT_EQ(elements[0].line_number, 2u);
@@ -107,7 +108,8 @@ TEST(JsonPaymentFileTest, ABadElementIsAnErrorOfItsOwnAndReadingGoesOn) {
     auto elements = ReadAll("[\n 42,\n {\"amount\": \"15000\"},\n {\"amount\": 1,}\n," +
                             Element(ValidCommand()) + "]");
     ASSERT_EQ(elements.size(), 4u);
-    EXPECT_EQ(elements[0].error->message, "line 2: expected a payment request object, found number");
+    EXPECT_EQ(elements[0].error->message,
+              "line 2: expected a payment request object, found number");
     EXPECT_NE(elements[1].error->message.find("line 3: amount"), std::string::npos)
         << elements[1].error->message;
     EXPECT_EQ(elements[1].error->field, "amount");
@@ -117,8 +119,8 @@ TEST(JsonPaymentFileTest, ABadElementIsAnErrorOfItsOwnAndReadingGoesOn) {
 }
 
 TEST(JsonPaymentFileTest, AnOversizedElementStopsTheFile) {
-    auto elements = ReadAll("[{\"description\": \"" + std::string(kJsonElementBytesMax, 'x') +
-                            "\"}]");
+    auto elements =
+        ReadAll("[{\"description\": \"" + std::string(kJsonElementBytesMax, 'x') + "\"}]");
     ASSERT_EQ(elements.size(), 1u);
     EXPECT_NE(elements[0].error->message.find("is over 65536 bytes"), std::string::npos);
 }
@@ -147,7 +149,8 @@ TEST(JsonPaymentFileTest, GoldenFiles) {
               "line 2: amount must be an integer, got string");
     EXPECT_EQ(first_error("invalid_unterminated.json"),
               "line 3: the element starting on line 2 is not closed before the end of the file");
-    EXPECT_EQ(first_error("invalid_empty.json"), "line 1: the file is empty (expected a JSON array)");
+    EXPECT_EQ(first_error("invalid_empty.json"),
+              "line 1: the file is empty (expected a JSON array)");
     EXPECT_EQ(first_error("invalid_trailing.json"), "line 2: unexpected ']' after ']'");
 }
 

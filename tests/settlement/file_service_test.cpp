@@ -87,14 +87,12 @@ class FileServiceTest : public SettlementServiceTest {
         return *service_->GetFileImport(id, operator_);
     }
     std::vector<FileRecord> Records(std::int64_t id, std::optional<std::string> status = {}) {
-        auto page = service_->FileRecords(id, {.status = std::move(status), .limit = "1000"},
-                                          operator_);
+        auto page =
+            service_->FileRecords(id, {.status = std::move(status), .limit = "1000"}, operator_);
         EXPECT_TRUE(page.ok()) << page.error().message;
         return page.ok() ? page->records : std::vector<FileRecord>{};
     }
-    std::int64_t PaymentCount() {
-        return service_->List({.limit = "1"}, operator_)->total;
-    }
+    std::int64_t PaymentCount() { return service_->List({.limit = "1"}, operator_)->total; }
 
     std::unique_ptr<jobs::Scheduler> scheduler_;
     std::filesystem::path dir_;
@@ -166,9 +164,8 @@ TEST_F(FileServiceTest, MalformedBankFilesAreRefusedWithLineAndLengths) {
     EXPECT_NE(btg.error().message.find("line 2 (line_length): expected 240 bytes, found 227"),
               std::string::npos)
         << btg.error().message;
-    auto brasilia =
-        Import(ReadBytes(dir + "/brcobranca__remessa-banco-brasilia-cnab400.rem"), "CNAB400",
-               operator_);
+    auto brasilia = Import(ReadBytes(dir + "/brcobranca__remessa-banco-brasilia-cnab400.rem"),
+                           "CNAB400", operator_);
     ASSERT_FALSE(brasilia.ok());
     EXPECT_NE(brasilia.error().message.find("line 1 (line_length): expected 400 bytes, found 39"),
               std::string::npos)
@@ -232,9 +229,10 @@ TEST_F(FileServiceTest, AFileWhoseEveryRecordFailsIsFailedAndCanBeRetried) {
 }
 
 TEST_F(FileServiceTest, ProgressIsVisibleBetweenSteps) {
-    std::string csv = "debtor_ispb,debtor_tax_id,debtor_account,debtor_account_type,"
-                      "creditor_ispb,creditor_tax_id,creditor_account,creditor_account_type,"
-                      "amount\n";
+    std::string csv =
+        "debtor_ispb,debtor_tax_id,debtor_account,debtor_account_type,"
+        "creditor_ispb,creditor_tax_id,creditor_account,creditor_account_type,"
+        "amount\n";
     const std::size_t rows = kProcessBatchRecords + 50;
     for (std::size_t row = 1; row <= rows; ++row)
         csv += "12345678,12345678901,123456,CACC,87654321,98765432100,654321,SVGS," +
@@ -267,8 +265,7 @@ TEST_F(FileServiceTest, RecordsAndListFiltersAreChecked) {
                   .line_number,
               3);
     EXPECT_FALSE(service_->FileRecords(file.id, {.status = "DONE"}, operator_).ok());
-    EXPECT_EQ(service_->FileRecords(file.id + 1, {}, operator_).error().code,
-              ErrorCode::kNotFound);
+    EXPECT_EQ(service_->FileRecords(file.id + 1, {}, operator_).error().code, ErrorCode::kNotFound);
     EXPECT_EQ(service_->ListFileImports({.status = "UPLOADED"}, operator_)->total, 1);
     EXPECT_EQ(service_->ListFileImports({.status = "COMPLETED"}, operator_)->total, 0);
     EXPECT_EQ(service_->ListFileImports({.file_type = "CSV"}, operator_)->total, 1);

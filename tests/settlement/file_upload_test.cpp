@@ -1,10 +1,10 @@
 // multipart/form-data uploads read from disk (no server).
+#include "settlement/file_upload.hpp"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
-
-#include "settlement/file_upload.hpp"
 
 namespace dictra::settlement {
 namespace {
@@ -27,8 +27,7 @@ class FileUploadTest : public ::testing::Test {
     static std::string Body(const std::string& content, const std::string& file_type = "CSV") {
         return "preamble\r\n--XyZ\r\nContent-Disposition: form-data; name=\"file\"; "
                "filename=\"payments.csv\"\r\nContent-Type: text/csv\r\n\r\n" +
-               content +
-               "\r\n--XyZ\r\nContent-Disposition: form-data; name=\"file_type\"\r\n\r\n" +
+               content + "\r\n--XyZ\r\nContent-Disposition: form-data; name=\"file_type\"\r\n\r\n" +
                file_type + "\r\n--XyZ--\r\n";
     }
     static std::string ReadFile(const std::filesystem::path& path) {
@@ -72,14 +71,15 @@ TEST_F(FileUploadTest, ADelimiterSplitAcrossReadsIsFound) {
 }
 
 TEST_F(FileUploadTest, AFileOverTheLimitIsFileTooLarge) {
-    auto form = ReadUploadForm(Write("body", Body(std::string(101, 'x'))), "XyZ", dir_ / "out", 100);
+    auto form =
+        ReadUploadForm(Write("body", Body(std::string(101, 'x'))), "XyZ", dir_ / "out", 100);
     ASSERT_FALSE(form.ok());
     EXPECT_EQ(form.error().code, ErrorCode::kPayloadTooLarge);
     EXPECT_EQ(form.error().reason, "FILE_TOO_LARGE");
     EXPECT_EQ(form.error().message, "file exceeds maximum size of 100 bytes");
     EXPECT_EQ(FileTooLargeMessage(100 * 1024 * 1024), "file exceeds maximum size of 100MB");
-    EXPECT_TRUE(ReadUploadForm(Write("body2", Body(std::string(100, 'x'))), "XyZ", dir_ / "out", 100)
-                    .ok());
+    EXPECT_TRUE(
+        ReadUploadForm(Write("body2", Body(std::string(100, 'x'))), "XyZ", dir_ / "out", 100).ok());
 }
 
 TEST_F(FileUploadTest, MalformedBodiesAreRefused) {
@@ -92,7 +92,8 @@ TEST_F(FileUploadTest, MalformedBodiesAreRefused) {
     refused("no boundary at all", "no opening boundary");
     refused("--XyZ\r\nContent-Disposition: form-data; name=\"file\"\r\n\r\nabc",
             "ends before the closing boundary");
-    refused("--XyZ\r\nContent-Type: text/plain\r\n\r\nabc\r\n--XyZ--", "has no Content-Disposition");
+    refused("--XyZ\r\nContent-Type: text/plain\r\n\r\nabc\r\n--XyZ--",
+            "has no Content-Disposition");
     refused("--XyZ\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\n" +
                 std::string(2000, 'n') + "\r\n--XyZ--",
             "over 1024 bytes");
@@ -103,8 +104,9 @@ TEST_F(FileUploadTest, MalformedBodiesAreRefused) {
 
 TEST_F(FileUploadTest, AFormWithoutFileSaysSo) {
     auto form = ReadUploadForm(
-        Write("body", "--XyZ\r\nContent-Disposition: form-data; name=\"file_type\"\r\n\r\nCSV\r\n"
-                      "--XyZ--\r\n"),
+        Write("body",
+              "--XyZ\r\nContent-Disposition: form-data; name=\"file_type\"\r\n\r\nCSV\r\n"
+              "--XyZ--\r\n"),
         "XyZ", dir_ / "out", 1000);
     ASSERT_TRUE(form.ok()) << form.error().message;
     EXPECT_FALSE(form->has_file);
