@@ -25,6 +25,15 @@ void PutOptionalTime(boost::json::object& object, std::string_view key,
     if (at) object[key] = FormatRfc3339(*at);
 }
 
+// success_rate as the document writes it: 100, 0, 66.67 (Boost.JSON would write 1E2 for a
+// double, so whole values go out as integers).
+boost::json::value RateJson(const FileImport& file) {
+    const double rate = SuccessRate(file);
+    const auto whole = static_cast<std::int64_t>(rate);
+    if (static_cast<double>(whole) == rate) return boost::json::value(whole);
+    return boost::json::value(rate);
+}
+
 // The full resource (import, get).
 boost::json::object ToJson(const FileImport& file) {
     boost::json::object object;
@@ -39,7 +48,7 @@ boost::json::object ToJson(const FileImport& file) {
     object["processed_records"] = file.processed_records;
     object["failed_records"] = file.failed_records;
     object["skipped_records"] = file.skipped_records;
-    object["success_rate"] = SuccessRate(file);
+    object["success_rate"] = RateJson(file);
     if (file.debtor_ispb) object["debtor_ispb"] = *file.debtor_ispb;
     if (file.failure_reason) object["failure_reason"] = *file.failure_reason;
     object["created_by"] = file.created_by;
@@ -61,7 +70,7 @@ boost::json::object ToSummaryJson(const FileImport& file) {
     object["processed_records"] = file.processed_records;
     object["failed_records"] = file.failed_records;
     object["skipped_records"] = file.skipped_records;
-    object["success_rate"] = SuccessRate(file);
+    object["success_rate"] = RateJson(file);
     object["created_by"] = file.created_by;
     object["created_at"] = FormatRfc3339(file.created_at);
     PutOptionalTime(object, "completed_at", file.completed_at);
