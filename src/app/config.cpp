@@ -39,6 +39,16 @@ std::uint16_t ServeConfig::PortOf(const std::string& service) const {
     return bacen_port;
 }
 
+std::filesystem::path ServeConfig::FilesDir() const {
+    if (!files_dir.empty()) return files_dir;
+    constexpr std::string_view kSqlite = "sqlite:";
+    if (db_url.rfind(kSqlite, 0) == 0) {
+        const std::filesystem::path database = db_url.substr(kSqlite.size());
+        if (!database.empty() && database != ":memory:") return database.parent_path() / "files";
+    }
+    return std::filesystem::path("var") / "files";
+}
+
 void AddJwtFlags(CLI::App& command, JwtConfig& config) {
     command.add_option("--jwt-secret", config.secret, "HS256 secret for bearer tokens")
         ->envname("DICTRA_JWT_SECRET");
@@ -83,6 +93,16 @@ void AddServeFlags(CLI::App& command, ServeConfig& config) {
         .add_option("--qr-location-base", config.qr_location_base,
                     "host/path (no scheme) of dynamic QR code locations")
         ->envname("DICTRA_QR_LOCATION_BASE");
+    command
+        .add_option("--files-dir", config.files_dir,
+                    "where imported payment files are kept (default: files/ next to the "
+                    "SQLite database)")
+        ->envname("DICTRA_FILES_DIR");
+    command
+        .add_option("--import-max-bytes", config.import_max_bytes,
+                    "largest payment file an import takes (default 100 MB)")
+        ->envname("DICTRA_IMPORT_MAX_BYTES")
+        ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
     command
         .add_option("--bacen-participants", config.bacen_participants,
                     "BACEN simulator participants and initial balances: ISPB:centavos,...")

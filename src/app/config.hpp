@@ -44,6 +44,11 @@ struct ServeConfig {
     // Host and path (no scheme: BR Code 26-25) where dynamic QR codes point; settlement serves
     // GET /qr/{unique_id} under it. Must reach this service's port from the payer's PSP.
     std::string qr_location_base = "localhost:8081/qr";
+    // Where settlement keeps imported payment files; empty: "files" next to the SQLite
+    // database (var/files for PostgreSQL).
+    std::filesystem::path files_dir;
+    // The largest payment file an import takes (the document says 100 MB).
+    std::uint64_t import_max_bytes = 100 * 1024 * 1024;
     JwtConfig jwt;
     // The BACEN simulator's participants, "ISPB:centavos,..." (initial reserve balances; an
     // account that already exists keeps its balance). The default lets `make run` work end to
@@ -57,6 +62,8 @@ struct ServeConfig {
     // The services to run, validated. Empty set with an error message on a bad --only.
     std::set<std::string> Services(std::string& error) const;
     std::uint16_t PortOf(const std::string& service) const;
+    // files_dir, or its default for db_url.
+    std::filesystem::path FilesDir() const;
 };
 
 // "12345678:100000000,87654321:50000000" -> participants with initial balances in centavos.

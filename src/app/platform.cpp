@@ -216,6 +216,8 @@ Result<std::unique_ptr<Platform>> Platform::Create(const ServeConfig& config) {
             options.service = name;
             options.host = config.host;
             options.port = config.PortOf(name);
+            // Uploads land next to where imported files are kept, not in a small /tmp.
+            if (name == "settlement") options.upload_dir = config.FilesDir();
             impl->running.push_back(RunningService{
                 name, std::make_unique<http::Server>(*impl->runtime, options, std::move(router),
                                                      impl->HooksFor(name, std::move(render)))});
@@ -229,6 +231,9 @@ Result<std::unique_ptr<Platform>> Platform::Create(const ServeConfig& config) {
             std::make_unique<settlement::SettlementService>(*impl->settlement_store, impl->clock);
         DICTRA_RETURN_IF_ERROR(
             impl->settlement_service->SetQrLocationBase(config.qr_location_base));
+        DICTRA_RETURN_IF_ERROR(impl->settlement_service->SetFileOptions(settlement::FileOptions{
+            .files_dir = config.FilesDir(), .import_bytes_max = config.import_max_bytes}));
+        impl->settlement_service->EnableFileProcessing(*impl->scheduler);
         http::Router router;
         settlement::AddRoutes(router, *impl->settlement_service);
         build("settlement", std::move(router), settlement::RenderError);

@@ -6,6 +6,7 @@
 #include "core/auth/principal.hpp"
 #include "core/json/json.hpp"
 #include "core/time.hpp"
+#include "settlement/file_json.hpp"
 
 namespace dictra::settlement {
 namespace {
@@ -35,55 +36,9 @@ std::string_view CodeFor(http::Status status, const Error& error) {
 
 // ---- JSON -> command ----
 
-Result<CreatePaymentCommand::PartyFields> ReadParty(const json::ObjectReader& body,
-                                                    const std::string& side) {
-    CreatePaymentCommand::PartyFields party;
-    DICTRA_ASSIGN_OR_RETURN(party.ispb, body.RequiredString(side + "_ispb"));
-    DICTRA_ASSIGN_OR_RETURN(party.document, body.RequiredString(side + "_document"));
-    DICTRA_ASSIGN_OR_RETURN(party.name, body.OptionalString(side + "_name"));
-    DICTRA_ASSIGN_OR_RETURN(party.account_no, body.RequiredString(side + "_account_no"));
-    DICTRA_ASSIGN_OR_RETURN(party.account_type, body.RequiredString(side + "_account_type"));
-    DICTRA_ASSIGN_OR_RETURN(party.branch, body.OptionalString(side + "_branch"));
-    return party;
-}
-
 Result<CreatePaymentCommand> ParseCreatePayment(const http::Request& request) {
     DICTRA_ASSIGN_OR_RETURN(boost::json::object object, json::ParseObject(request.body));
-    json::ObjectReader body(object);
-    CreatePaymentCommand command;
-    DICTRA_ASSIGN_OR_RETURN(command.external_id, body.OptionalString("external_id"));
-    DICTRA_ASSIGN_OR_RETURN(command.amount_centavos, body.RequiredInt("amount"));
-    DICTRA_ASSIGN_OR_RETURN(command.currency, body.OptionalString("currency"));
-    DICTRA_ASSIGN_OR_RETURN(command.debtor, ReadParty(body, "debtor"));
-    DICTRA_ASSIGN_OR_RETURN(command.creditor, ReadParty(body, "creditor"));
-    DICTRA_ASSIGN_OR_RETURN(command.description, body.OptionalString("description"));
-    DICTRA_ASSIGN_OR_RETURN(command.qr_code_data, body.OptionalString("qr_code_data"));
-    DICTRA_ASSIGN_OR_RETURN(command.tx_id, body.OptionalString("tx_id"));
-    DICTRA_ASSIGN_OR_RETURN(command.scheduled_date, body.OptionalString("scheduled_date"));
-    DICTRA_ASSIGN_OR_RETURN(const boost::json::array* discounts, body.OptionalArray("discounts"));
-    if (discounts) {
-        for (std::size_t discount_idx = 0; discount_idx < discounts->size(); ++discount_idx) {
-            DICTRA_ASSIGN_OR_RETURN(json::ObjectReader item,
-                                    json::ElementObject(*discounts, discount_idx, "discounts"));
-            CreatePaymentCommand::DiscountFields discount;
-            DICTRA_ASSIGN_OR_RETURN(discount.date, item.RequiredString("date"));
-            DICTRA_ASSIGN_OR_RETURN(discount.amount_centavos, item.RequiredInt("amount"));
-            command.discounts.push_back(std::move(discount));
-        }
-    }
-    DICTRA_ASSIGN_OR_RETURN(const boost::json::array* additional_info,
-                            body.OptionalArray("additional_info"));
-    if (additional_info) {
-        for (std::size_t item_idx = 0; item_idx < additional_info->size(); ++item_idx) {
-            DICTRA_ASSIGN_OR_RETURN(
-                json::ObjectReader item,
-                json::ElementObject(*additional_info, item_idx, "additional_info"));
-            AdditionalInfo info;
-            DICTRA_ASSIGN_OR_RETURN(info.key, item.RequiredString("key"));
-            DICTRA_ASSIGN_OR_RETURN(info.value, item.RequiredString("value"));
-            command.additional_info.push_back(std::move(info));
-        }
-    }
+    DICTRA_ASSIGN_OR_RETURN(CreatePaymentCommand command, CreatePaymentCommandFromJson(object));
     if (auto key = request.Header("Idempotency-Key")) command.idempotency_key = std::string(*key);
     return command;
 }
@@ -133,44 +88,9 @@ void PutOptionalTime(boost::json::object& object, std::string_view key,
     if (at) object[key] = FormatRfc3339(*at);
 }
 
-void PutParty(boost::json::object& object, const std::string& side, const Party& party) {
-    object[side + "_ispb"] = party.ispb;
-    object[side + "_document"] = party.document;
-    PutOptional(object, side + "_name", party.name);
-    object[side + "_account_no"] = party.account_no;
-    object[side + "_account_type"] = ToString(party.account_type);
-    PutOptional(object, side + "_branch", party.branch);
-}
-
 // The full resource (create, get). Absent optional fields are left out, as the document does.
 boost::json::object ToJson(const PaymentRequest& payment) {
-    boost::json::object object;
-    object["id"] = payment.id;
-    object["unique_id"] = payment.unique_id;
-    PutOptional(object, "external_id", payment.external_id);
-    object["status"] = ToString(payment.status);
-    object["amount"] = payment.amount_centavos;
-    object["currency"] = payment.currency;
-    PutParty(object, "debtor", payment.debtor);
-    PutParty(object, "creditor", payment.creditor);
-    PutOptional(object, "description", payment.description);
-    PutOptional(object, "qr_code_data", payment.qr_code_data);
-    PutOptional(object, "tx_id", payment.tx_id);
-    PutOptionalTime(object, "scheduled_date", payment.scheduled_date);
-    boost::json::array discounts;
-    for (const Discount& discount : payment.discounts)
-        discounts.push_back(boost::json::object{{"date", FormatRfc3339(discount.date)},
-                                                {"amount", discount.amount_centavos}});
-    object["discounts"] = std::move(discounts);
-    boost::json::array additional_info;
-    for (const AdditionalInfo& item : payment.additional_info)
-        additional_info.push_back(boost::json::object{{"key", item.key}, {"value", item.value}});
-    object["additional_info"] = std::move(additional_info);
-    PutOptional(object, "end_to_end_id", payment.end_to_end_id);
-    PutOptionalTime(object, "processed_at", payment.processed_at);
-    object["created_at"] = FormatRfc3339(payment.created_at);
-    object["updated_at"] = FormatRfc3339(payment.updated_at);
-    return object;
+    return PaymentRequestJson(payment);
 }
 
 // The list item of the document: the request without its parties' details.
@@ -333,6 +253,7 @@ void AddRoutes(http::Router& router, SettlementService& service) {
                });
     AddScheduleRoutes(router, service);
     AddQrRoutes(router, service);
+    AddFileRoutes(router, service);
 }
 
 }  // namespace dictra::settlement

@@ -25,6 +25,10 @@ boost::json::object PaginationJson(std::int64_t total, std::int64_t limit, std::
 // AddRoutes calls it.
 void AddQrRoutes(http::Router& router, SettlementService& service);
 
+// The "File Operations" section (/api/v1/files/...); AddRoutes calls it. The upload limit is
+// the service's FileOptions::import_bytes_max.
+void AddFileRoutes(http::Router& router, SettlementService& service);
+
 // The document's error body for any failure, including the server's own (404, 405, 413, 401).
 http::Response RenderError(http::Status status, const Error& error, std::string_view request_id);
 

@@ -21,7 +21,9 @@
 
 #include "core/auth/principal.hpp"
 #include "core/clock.hpp"
+#include "core/jobs/scheduler.hpp"
 #include "formats/brcode/brcode.hpp"
+#include "settlement/file_model.hpp"
 #include "settlement/model.hpp"
 #include "settlement/qr_model.hpp"
 #include "settlement/store.hpp"
@@ -138,6 +140,43 @@ class SettlementService {
     // The service's clock, for rendering states that depend on time ("expired").
     SystemTimePoint Now() const { return clock_.Now(); }
 
+    // ---- payment files (spec "File Operations"; file_service.cpp; docs/settlement.md) ----
+
+    // Where uploads are kept and how big they may be. Creates files_dir; kUnavailable when it
+    // cannot. REQUIRED before ImportFile.
+    Status SetFileOptions(FileOptions options);
+    const FileOptions& file_options() const { return file_options_; }
+
+    // Registers the processing job's handler on `scheduler`, which ProcessFileImport then uses
+    // (so processing survives a restart: the job is durable). REQUIRES: `scheduler` outlives
+    // the service.
+    void EnableFileProcessing(jobs::Scheduler& scheduler);
+
+    // Checks the uploaded file whole (type, content, every record's shape) and stores it with
+    // its records, or refuses it and keeps nothing: kInvalidArgument (file_type, an empty file,
+    // content of another type, malformed records with line and position), kAlreadyExists
+    // (reason DUPLICATE_FILE, naming the earlier import). On success the file is moved into
+    // files_dir; on error the caller removes command.path.
+    Result<FileImport> ImportFile(const ImportFileCommand& command,
+                                  const auth::Principal& principal);
+    // kNotFound "file import not found" when absent or imported by another participant.
+    Result<FileImport> GetFileImport(std::int64_t id, const auth::Principal& principal);
+    Result<FileImportPage> ListFileImports(const FileImportListQuery& query,
+                                           const auth::Principal& principal);
+    Result<FileRecordPage> FileRecords(std::int64_t id, const FileRecordQuery& query,
+                                       const auth::Principal& principal);
+    // UPLOADED (or FAILED, to retry) -> PROCESSING with started_at, and the processing job is
+    // scheduled in the same write. Else INVALID_TRANSITION. kUnavailable without a scheduler.
+    Result<FileImport> ProcessFileImport(std::int64_t id, const auth::Principal& principal);
+    // One processing run of import `id` (the job's work): every PENDING record, in steps of
+    // kProcessBatchRecords that each commit with the import's counters, then COMPLETED (or
+    // FAILED when every payment record failed). Idempotent: a record is done at most once and a
+    // payment is created at most once per record. A no-op unless the import is PROCESSING.
+    Status RunFileImport(std::int64_t id);
+    // Payments matching the filters, rendered in `format` (default csv). kInvalidArgument for a
+    // bad filter, or a payment the format cannot carry (named with its id and field).
+    Result<ExportFile> ExportPayments(const ExportQuery& query, const auth::Principal& principal);
+
  private:
     Result<Schedule> ChangeOwnSchedule(std::int64_t id, const auth::Principal& principal,
                                        const SettlementStore::DecideSchedule& decide);
@@ -150,7 +189,12 @@ class SettlementService {
     SettlementStore& store_;
     const Clock& clock_;
     std::string qr_location_base_{kQrLocationBaseDefault};
+    FileOptions file_options_;
+    jobs::Scheduler* file_scheduler_ = nullptr;
 };
+
+// The job kind that processes a file import; its unique key is "<id>:<started_at_us>".
+inline constexpr std::string_view kFileImportJobKind = "settlement.file_import.process";
 
 // Every schema rule of a create (VALIDATION_ERROR naming the field); the request the command
 // describes, with a fresh unique_id, SCHEDULED when scheduled_date is after `now`, else PENDING.

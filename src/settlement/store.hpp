@@ -11,6 +11,7 @@
 #include <string>
 
 #include "core/db/database.hpp"
+#include "settlement/file_model.hpp"
 #include "settlement/model.hpp"
 #include "settlement/qr_model.hpp"
 
@@ -111,6 +112,58 @@ class SettlementStore {
     // and stores it, in one write. An error of `decide` is returned and nothing changes.
     using DecideQrCode = std::function<Result<QrCode>(const QrCode& current)>;
     Result<QrCode> ChangeQrCode(std::int64_t id, const DecideQrCode& decide);
+
+    // ---- payment files (file_store.cpp) ----
+
+    // Gives the records of an import one at a time (nullopt at the end); an error stops the
+    // insert and nothing of the import is kept.
+    using RecordSource = std::function<Result<std::optional<FileRecord>>()>;
+
+    // Inserts `file` (its id is assigned here) and every record `next` gives, in one write, and
+    // sets total_records and skipped_records from them. kAlreadyExists, naming the earlier
+    // import ("... already imported as file import 12 ..."), when a file with the same hash
+    // exists: the UNIQUE file_hash decides, so two concurrent uploads store one.
+    Result<FileImport> InsertFileImport(FileImport file, const RecordSource& next);
+
+    Result<std::optional<FileImport>> GetFileImport(std::int64_t id);
+    Result<std::optional<FileImport>> GetFileImportByHash(std::string_view file_hash);
+    Result<FileImportPage> ListFileImports(const FileImportFilter& filter);
+    // Records of one import by line, optionally of one status.
+    Result<FileRecordPage> ListFileRecords(std::int64_t file_import_id,
+                                           std::optional<FileRecordStatus> status,
+                                           std::int64_t limit, std::int64_t offset);
+
+    // Reads import `id` (kNotFound "file import not found"), asks `decide` for its new state
+    // and stores it, in one write. Nothing changes on error.
+    using DecideFileImport = std::function<Result<FileImport>(const FileImport& current)>;
+    Result<FileImport> ChangeFileImport(std::int64_t id, const DecideFileImport& decide);
+
+    // The first `limit` PENDING records of an import, by line.
+    Result<std::vector<FileRecord>> PendingFileRecords(std::int64_t file_import_id,
+                                                       std::size_t limit);
+
+    // What processing decided for one PENDING record.
+    struct RecordDecision {
+        std::int64_t record_id = 0;
+        std::optional<PaymentRequest> payment;  // create it (SUCCESS); else FAILED
+        std::string idempotency_key;            // of the payment: one per (file, record)
+        std::string failure_reason;
+    };
+    // Applies the decisions in one write and refreshes the import's counters. A record that is
+    // no longer PENDING is left alone, and a payment whose idempotency key exists is not
+    // created again (its id is recorded), so a step run twice creates nothing twice.
+    Result<FileImport> CommitFileRecords(std::int64_t file_import_id,
+                                         const std::vector<RecordDecision>& decisions,
+                                         const std::string& changed_by, SystemTimePoint now);
+
+    // Payment requests for an export: the filter's fields (created_at in [created_from,
+    // created_until)), oldest first, at most filter.limit.
+    struct ExportFilter {
+        PaymentFilter payments;
+        std::optional<SystemTimePoint> created_from;
+        std::optional<SystemTimePoint> created_until;
+    };
+    Result<std::vector<PaymentRequest>> PaymentsForExport(const ExportFilter& filter);
 
  private:
     db::Database& database_;

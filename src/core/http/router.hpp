@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,6 +27,10 @@ struct RouteOptions {
     std::size_t body_bytes_max = kBodyBytesMaxDefault;
     // The body goes to a temporary file (Request::body_file) instead of memory.
     bool stream_body_to_disk = false;
+    // The error answered (413) when the body passes body_bytes_max; unset: the kernel's own
+    // "request body is over the limit" (kPayloadTooLarge). Lets an upload route speak its
+    // document's words (settlement's FILE_TOO_LARGE).
+    std::optional<dictra::Error> body_too_large_error;
     // No bearer token needed (/health, /ready, /metrics, /openapi.json).
     bool is_public = false;
     Execution execution = Execution::kWorker;

@@ -268,7 +268,9 @@ bool ParseTarget(std::string_view target, Request& request) {
     return true;
 }
 
-dictra::Error BodyTooLarge(std::size_t body_bytes_max) {
+dictra::Error BodyTooLarge(const RouteOptions& route_options) {
+    if (route_options.body_too_large_error) return *route_options.body_too_large_error;
+    const std::size_t body_bytes_max = route_options.body_bytes_max;
     return {ErrorCode::kPayloadTooLarge,
             "request body is over the limit of " + std::to_string(body_bytes_max) + " bytes",
             {}};
@@ -557,9 +559,8 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket) {
 
             // A declared length over the limit is refused before a byte of it is read.
             if (header_parser.content_length().value_or(0) > route_options.body_bytes_max) {
-                Response response = dispatcher.Error(Status::kPayloadTooLarge,
-                                                     BodyTooLarge(route_options.body_bytes_max),
-                                                     request.request_id);
+                Response response = dispatcher.Error(
+                    Status::kPayloadTooLarge, BodyTooLarge(route_options), request.request_id);
                 std::uint64_t written = co_await respond(std::move(response), false, version, head);
                 Report(request, route.pattern, Code(Status::kPayloadTooLarge), started, written);
                 break;
@@ -627,9 +628,8 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket) {
             }
             if (ec) {
                 if (ec == bhttp::error::body_limit) {
-                    Response response = dispatcher.Error(Status::kPayloadTooLarge,
-                                                         BodyTooLarge(route_options.body_bytes_max),
-                                                         request.request_id);
+                    Response response = dispatcher.Error(
+                        Status::kPayloadTooLarge, BodyTooLarge(route_options), request.request_id);
                     std::uint64_t written =
                         co_await respond(std::move(response), false, version, head);
                     Report(request, route.pattern, Code(Status::kPayloadTooLarge), started,

@@ -33,6 +33,10 @@ enum class Column {
     kPixKeyType,
     kDescription,
     kTxId,
+    // What an export reports about the payment it came from; read and ignored on import, so
+    // that an export imports back.
+    kStatus,
+    kEndToEndId,
 };
 
 struct ColumnName {
@@ -71,6 +75,8 @@ constexpr std::array kColumnNames = {
     ColumnName{"debtor_document", Column::kDebtorTaxId},
     ColumnName{"creditor_account_no", Column::kCreditorAccount},
     ColumnName{"creditor_document", Column::kCreditorTaxId},
+    ColumnName{"status", Column::kStatus},
+    ColumnName{"end_to_end_id", Column::kEndToEndId},
 };
 constexpr std::size_t kCanonicalColumns = 21;
 
@@ -194,6 +200,8 @@ class RowParser {
                     payment.description = TextUpTo(raw, kDescriptionCharsMax, /*bytes=*/false);
                     break;
                 case Column::kTxId: payment.tx_id = TxId(value); break;
+                case Column::kStatus:
+                case Column::kEndToEndId: break;
             }
         }
         payment.initiation = Initiation(payment, key_type, key_column, key_type_column);

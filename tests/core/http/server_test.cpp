@@ -43,6 +43,15 @@ class ServerTest : public ::testing::Test {
             [](Request&) -> Result<Response> { return Empty(Status::kNoContent); },
             RouteOptions{.body_bytes_max = 16});
         router.Add(
+            Method::kPost, "/small-upload",
+            [](Request&) -> Result<Response> { return Empty(Status::kNoContent); },
+            RouteOptions{.body_bytes_max = 16,
+                         .stream_body_to_disk = true,
+                         .body_too_large_error = Error{ErrorCode::kPayloadTooLarge,
+                                                       "file exceeds maximum size of 16 bytes",
+                                                       {},
+                                                       "FILE_TOO_LARGE"}});
+        router.Add(
             Method::kPost, "/upload",
             [this](Request& request) -> Result<Response> {
                 upload_path_ = request.body_file;
@@ -214,6 +223,27 @@ TEST_F(ServerTest, DeclaredBodyOverTheLimitIs413AndCloses) {
     EXPECT_EQ(response->status, 413);
     EXPECT_FALSE(response->keep_alive);
     EXPECT_EQ(client.Send("POST", "/small", Auth(), std::string(16, 'x'))->status, 204);
+}
+
+TEST_F(ServerTest, ARouteNamesItsOwnBodyTooLargeError) {
+    HttpClient client(port_);
+    // Declared length over the limit: refused before reading.
+    auto declared = client.Send("POST", "/small-upload", Auth(), std::string(17, 'x'));
+    ASSERT_TRUE(declared.ok());
+    EXPECT_EQ(declared->status, 413);
+    EXPECT_EQ(declared->body,
+              R"({"code":"payload_too_large","message":"file exceeds maximum size of 16 bytes"})");
+    // Chunked, so the limit is only found while streaming to disk.
+    HttpClient chunked(port_);
+    ASSERT_TRUE(chunked
+                    .WriteRaw("POST /small-upload HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+                              "good\r\nTransfer-Encoding: chunked\r\n\r\n"
+                              "10\r\n0123456789abcdef\r\n10\r\n0123456789abcdef\r\n0\r\n\r\n")
+                    .ok());
+    auto streamed = chunked.ReadResponse();
+    ASSERT_TRUE(streamed.ok());
+    EXPECT_EQ(streamed->status, 413);
+    EXPECT_NE(streamed->body.find("file exceeds maximum size of 16 bytes"), std::string::npos);
 }
 
 TEST_F(ServerTest, ChunkedBodyOverTheLimitIs413) {

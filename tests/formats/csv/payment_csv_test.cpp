@@ -177,6 +177,17 @@ TEST(PaymentCsvReaderTest, AcceptsAliasesCaseBomCrlfAndFriendlyForms) {
     EXPECT_EQ(result.outcomes[2].detail, "blank line");
 }
 
+TEST(PaymentCsvReaderTest, AnExportsReportColumnsAreReadAndIgnored) {
+    // The settlement document's export example: status and end_to_end_id describe the payment
+    // exported; an import takes the payment and ignores them.
+    const ReadResult result = Read(
+        "debtor_ispb,creditor_ispb,amount,status,end_to_end_id\n"
+        "12345678,87654321,15000,COMPLETED,E1234567820260124103000000001\n");
+    ASSERT_TRUE(result.summary.clean()) << ::testing::PrintToString(result.Errors());
+    ASSERT_EQ(result.Payments().size(), 1u);
+    EXPECT_EQ(result.Payments()[0].amount_centavos, 15000);
+}
+
 TEST(PaymentCsvReaderTest, AHeaderItCannotUnderstandStopsTheFile) {
     auto errors = Read("debtor_ispb,amout,debtor_ispb\n1,2,3\n").Errors();
     EXPECT_EQ(errors, (std::vector<std::string>{
