@@ -354,8 +354,9 @@ Status SettlementService::RunFileImport(std::int64_t id) {
                 continue;
             }
             auto command = CreatePaymentCommandFromJson(*parsed);
-            Result<PaymentRequest> payment = command.ok() ? ValidatedPayment(*command, now)
-                                                          : Result<PaymentRequest>(command.error());
+            Result<PaymentRequest> payment =
+                command.ok() ? ValidatedPayment(*command, now, PartyDetails::kIspbOnly)
+                             : Result<PaymentRequest>(command.error());
             if (!payment.ok()) {
                 decision.failure_reason = payment.error().message;
             } else if (current.owner_ispb && *current.owner_ispb != payment->debtor.ispb &&

@@ -41,11 +41,16 @@ std::size_t Utf8Length(std::string_view text) {
 }
 
 Result<Party> ValidateParty(const CreatePaymentCommand::PartyFields& fields,
-                            const std::string& side) {
+                            const std::string& side, PartyDetails details) {
+    const bool required = details == PartyDetails::kRequired;
     if (!IsIspb(fields.ispb)) return Invalid(side + "_ispb", "must be exactly 8 digits");
-    if (fields.document.empty()) return Invalid(side + "_document", "must not be empty");
-    if (fields.account_no.empty()) return Invalid(side + "_account_no", "must not be empty");
-    std::optional<AccountType> account_type = AccountTypeFromString(fields.account_type);
+    if (required && fields.document.empty())
+        return Invalid(side + "_document", "must not be empty");
+    if (required && fields.account_no.empty())
+        return Invalid(side + "_account_no", "must not be empty");
+    std::optional<AccountType> account_type =
+        !required && fields.account_type.empty() ? std::optional(AccountType::kCacc)
+                                                 : AccountTypeFromString(fields.account_type);
     if (!account_type)
         return Invalid(side + "_account_type", "must be one of CACC, SVGS, SLRY, TRAN");
     return Party{.ispb = fields.ispb,
@@ -102,14 +107,17 @@ std::string Fingerprint(const CreatePaymentCommand& command) {
 }  // namespace
 
 // Every schema rule of a create; the request it describes (not stored, no id yet).
-Result<PaymentRequest> ValidatedPayment(const CreatePaymentCommand& command, SystemTimePoint now) {
+Result<PaymentRequest> ValidatedPayment(const CreatePaymentCommand& command, SystemTimePoint now,
+                                        PartyDetails party_details) {
     PaymentRequest payment;
     if (command.amount_centavos < 1) return Invalid("amount", "must be greater than zero");
     payment.amount_centavos = command.amount_centavos;
     if (command.currency && *command.currency != kCurrencyBrl)
         return Invalid("currency", "must be BRL");
-    DICTRA_ASSIGN_OR_RETURN(payment.debtor, ValidateParty(command.debtor, "debtor"));
-    DICTRA_ASSIGN_OR_RETURN(payment.creditor, ValidateParty(command.creditor, "creditor"));
+    DICTRA_ASSIGN_OR_RETURN(payment.debtor,
+                            ValidateParty(command.debtor, "debtor", party_details));
+    DICTRA_ASSIGN_OR_RETURN(payment.creditor,
+                            ValidateParty(command.creditor, "creditor", party_details));
     if (command.description && Utf8Length(*command.description) > kDescriptionCharsMax)
         return Invalid("description", "must be at most 140 characters");
     if (command.scheduled_date) {

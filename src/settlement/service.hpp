@@ -199,7 +199,14 @@ inline constexpr std::string_view kFileImportJobKind = "settlement.file_import.p
 // Every schema rule of a create (VALIDATION_ERROR naming the field); the request the command
 // describes, with a fresh unique_id, SCHEDULED when scheduled_date is after `now`, else PENDING.
 // Not stored and without id. Shared by the API, schedule runs and payment-file imports.
-Result<PaymentRequest> ValidatedPayment(const CreatePaymentCommand& command, SystemTimePoint now);
+//
+// kRequired (the API and schedules): each party needs ISPB, document, account number and
+// account type. kIspbOnly (payment files, whose layouts may carry no more, like the document's
+// 4-column CSV example): each party needs its ISPB; a document or account number may be empty and
+// a missing account type is CACC. What is present is checked the same way.
+enum class PartyDetails { kRequired, kIspbOnly };
+Result<PaymentRequest> ValidatedPayment(const CreatePaymentCommand& command, SystemTimePoint now,
+                                        PartyDetails party_details = PartyDetails::kRequired);
 
 // Who the runner's changes are recorded as (history rows' changed_by).
 inline constexpr std::string_view kRunnerActor = "system:schedule-runner";

@@ -49,6 +49,17 @@ constexpr const char* kFullCsv =
     "12345678,12345678901,123456,CACC,87654321,98765432100,654321,SVGS,15000,Payment 1\n"
     "12345678,12345678901,123456,CACC,87654321,98765432100,,SVGS,25000,No account\n";
 
+// Two POST /payments bodies; the second is in dollars, which only processing refuses.
+constexpr const char* kJsonOneInDollars =
+    R"([{"amount":15000,"currency":"BRL","debtor_ispb":"12345678","debtor_document":"12345678901",)"
+    R"("debtor_account_no":"123456","debtor_account_type":"CACC","creditor_ispb":"87654321",)"
+    R"("creditor_document":"98765432100","creditor_account_no":"654321",)"
+    R"("creditor_account_type":"SVGS","description":"Payment 1"},)"
+    R"({"amount":25000,"currency":"USD","debtor_ispb":"12345678","debtor_document":"12345678901",)"
+    R"("debtor_account_no":"123456","debtor_account_type":"CACC","creditor_ispb":"87654321",)"
+    R"("creditor_document":"98765432100","creditor_account_no":"654321",)"
+    R"("creditor_account_type":"SVGS","description":"Dollars"}])";
+
 class SettlementFilesE2eTest : public SettlementE2eTest {
  protected:
     static constexpr std::uint64_t kLimitBytes = 64 * 1024;
@@ -177,7 +188,7 @@ TEST_F(SettlementFilesE2eTest, ImportListGetAndRecordsOfTheDocumentsCsv) {
 }
 
 TEST_F(SettlementFilesE2eTest, ProcessingCreatesPaymentsInTheBackgroundOnce) {
-    const std::int64_t id = ImportOk(kFullCsv, "CSV");
+    const std::int64_t id = ImportOk(kJsonOneInDollars, "JSON");
     auto done = Process(id);
     EXPECT_EQ(done.at("status").as_string(), "COMPLETED");
     EXPECT_EQ(done.at("processed_records").as_int64(), 2);
@@ -198,7 +209,7 @@ TEST_F(SettlementFilesE2eTest, ProcessingCreatesPaymentsInTheBackgroundOnce) {
         Send("GET", "/api/v1/files/imports/" + std::to_string(id) + "/records?status=FAILED"));
     ASSERT_EQ(failed.at("records").as_array().size(), 1u);
     EXPECT_EQ(failed.at("records").as_array()[0].at("reason").as_string(),
-              "creditor_account_no must not be empty");
+              "currency must be BRL");
 
     // Processing twice never creates payments twice.
     ExpectError(Send("POST", "/api/v1/files/imports/" + std::to_string(id) + "/process"), 400,
@@ -208,6 +219,20 @@ TEST_F(SettlementFilesE2eTest, ProcessingCreatesPaymentsInTheBackgroundOnce) {
     auto list = ParseBody(Send("GET", "/api/v1/files/imports?status=COMPLETED"));
     ASSERT_EQ(list.at("data").as_array().size(), 1u);
     EXPECT_TRUE(list.at("data").as_array()[0].as_object().contains("completed_at"));
+}
+
+TEST_F(SettlementFilesE2eTest, TheDocumentsFourColumnCsvCreatesItsTwoPayments) {
+    const std::int64_t id = ImportOk(kSeedCsv, "CSV");
+    auto done = Process(id);
+    EXPECT_EQ(done.at("status").as_string(), "COMPLETED");
+    EXPECT_EQ(done.at("success_records").as_int64(), 2);
+    EXPECT_EQ(done.at("failed_records").as_int64(), 0);
+    auto payments = ParseBody(Send("GET", "/api/v1/payments"));
+    ASSERT_EQ(payments.at("data").as_array().size(), 2u);
+    for (const auto& payment : payments.at("data").as_array()) {
+        EXPECT_EQ(payment.at("debtor").at("ispb").as_string(), "12345678");
+        EXPECT_EQ(payment.at("creditor").at("ispb").as_string(), "87654321");
+    }
 }
 
 TEST_F(SettlementFilesE2eTest, BadUploadsAreRefusedWithTheDocumentsErrors) {

@@ -40,6 +40,26 @@ constexpr std::string_view kFullCsv =
     "\n"
     "12345678,12345678901,123456,CACC,87654321,98765432100,,SVGS,1,No account,A-3\n";
 
+// POST /payments bodies, one per line from line 2; the third is in dollars, which only
+// processing refuses.
+#define DICTRA_TEST_PARTIES_                                                                 \
+    R"("debtor_ispb":"12345678","debtor_document":"12345678901","debtor_account_no":"123456",)" \
+    R"("debtor_account_type":"CACC","creditor_ispb":"87654321",)"                                \
+    R"("creditor_document":"98765432100","creditor_account_no":"654321",)"                       \
+    R"("creditor_account_type":"SVGS")"
+constexpr std::string_view kJsonOneInDollars =
+    "[\n"
+    R"({"amount":15000,"currency":"BRL","external_id":"A-1",)" DICTRA_TEST_PARTIES_ "},\n"
+    R"({"amount":25000,"currency":"BRL","external_id":"A-2",)" DICTRA_TEST_PARTIES_ "},\n"
+    R"({"amount":1,"currency":"USD","external_id":"A-3",)" DICTRA_TEST_PARTIES_ "}\n"
+    "]\n";
+constexpr std::string_view kJsonAllInDollars =
+    "["
+    R"({"amount":100,"currency":"USD",)" DICTRA_TEST_PARTIES_ "},"
+    R"({"amount":200,"currency":"USD",)" DICTRA_TEST_PARTIES_ "}"
+    "]";
+#undef DICTRA_TEST_PARTIES_
+
 class FileServiceTest : public SettlementServiceTest {
  protected:
     void SetUp() override {
@@ -181,9 +201,9 @@ TEST_F(FileServiceTest, MalformedBankFilesAreRefusedWithLineAndLengths) {
 }
 
 TEST_F(FileServiceTest, ProcessingCreatesEachPaymentOnceAndRecordsWhatFailed) {
-    FileImport file = ImportOk(kFullCsv, "CSV");
-    EXPECT_EQ(file.total_records, 4);  // three rows and the blank line
-    EXPECT_EQ(file.skipped_records, 1);
+    FileImport file = ImportOk(kJsonOneInDollars, "JSON");
+    EXPECT_EQ(file.total_records, 3);
+    EXPECT_EQ(file.skipped_records, 0);
     FileImport done = Processed(file.id);
     EXPECT_EQ(done.status, FileImportStatus::kCompleted);
     EXPECT_EQ(done.processed_records, 3);
@@ -201,9 +221,8 @@ TEST_F(FileServiceTest, ProcessingCreatesEachPaymentOnceAndRecordsWhatFailed) {
     EXPECT_EQ(payment->status, PaymentStatus::kPending);
     auto failed = Records(file.id, "FAILED");
     ASSERT_EQ(failed.size(), 1u);
-    EXPECT_EQ(failed[0].line_number, 5);
-    EXPECT_EQ(failed[0].reason, "creditor_account_no must not be empty");
-    EXPECT_EQ(Records(file.id, "SKIPPED").size(), 1u);
+    EXPECT_EQ(failed[0].line_number, 4);
+    EXPECT_EQ(failed[0].reason, "currency must be BRL");
     EXPECT_EQ(PaymentCount(), 2);
 
     // Running the job's work again, or a stray second job, creates nothing more.
@@ -214,13 +233,29 @@ TEST_F(FileServiceTest, ProcessingCreatesEachPaymentOnceAndRecordsWhatFailed) {
     EXPECT_EQ(PaymentCount(), 2);
 }
 
-TEST_F(FileServiceTest, AFileWhoseEveryRecordFailsIsFailedAndCanBeRetried) {
+TEST_F(FileServiceTest, TheDocumentsFourColumnCsvNeedsOnlyTheIspbs) {
     FileImport file = ImportOk(kSeedCsv, "CSV");  // no documents nor accounts
+    FileImport done = Processed(file.id);
+    EXPECT_EQ(done.status, FileImportStatus::kCompleted);
+    EXPECT_EQ(done.success_records, 2);
+    auto success = Records(file.id, "SUCCESS");
+    ASSERT_EQ(success.size(), 2u);
+    auto payment = service_->Get(*success[1].payment_request_id, operator_);
+    ASSERT_TRUE(payment.ok());
+    EXPECT_EQ(payment->amount_centavos, 25000);
+    EXPECT_EQ(payment->debtor.ispb, "12345678");
+    EXPECT_EQ(payment->creditor.ispb, "87654321");
+    EXPECT_EQ(payment->debtor.account_type, AccountType::kCacc);  // the default
+    EXPECT_EQ(payment->creditor.document, "");
+}
+
+TEST_F(FileServiceTest, AFileWhoseEveryRecordFailsIsFailedAndCanBeRetried) {
+    FileImport file = ImportOk(kJsonAllInDollars, "JSON");
     FileImport done = Processed(file.id);
     EXPECT_EQ(done.status, FileImportStatus::kFailed);
     EXPECT_EQ(done.failure_reason, "every payment record failed");
     EXPECT_EQ(done.failed_records, 2);
-    EXPECT_EQ(Records(file.id, "FAILED")[0].reason, "debtor_document must not be empty");
+    EXPECT_EQ(Records(file.id, "FAILED")[0].reason, "currency must be BRL");
     // A retry is allowed and, the records being done, creates nothing.
     clock_.Advance(std::chrono::minutes(1));
     FileImport retried = Processed(file.id);
