@@ -88,6 +88,9 @@ double SuccessRate(const FileImport& file);
 struct FileRecord {
     std::int64_t id = 0;
     std::int64_t file_import_id = 0;
+    // 1-based position among the import's records: their key (a minified JSON file has many
+    // records on one line).
+    std::int64_t record_number = 0;
     std::int64_t line_number = 0;
     std::string raw_data;  // UTF-8, at most kRawDataBytesMax bytes
     FileRecordStatus status = FileRecordStatus::kPending;

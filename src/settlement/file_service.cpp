@@ -346,7 +346,7 @@ Status SettlementService::RunFileImport(std::int64_t id) {
             SettlementStore::RecordDecision decision;
             decision.record_id = record.id;
             decision.idempotency_key =
-                "file:" + current.unique_id + ":line:" + std::to_string(record.line_number);
+                "file:" + current.unique_id + ":record:" + std::to_string(record.record_number);
             auto parsed = json::ParseObject(record.payment_json.value_or(""));
             if (!parsed.ok()) {
                 decision.failure_reason = "stored record is unreadable: " + parsed.error().message;

@@ -34,7 +34,7 @@ constexpr std::string_view kSelectFileColumns =
     "created_at_us, updated_at_us FROM settlement_file_imports";
 
 constexpr std::string_view kSelectRecordColumns =
-    "SELECT id, file_import_id, line_number, raw_data, status, payment_json, "
+    "SELECT id, file_import_id, record_number, line_number, raw_data, status, payment_json, "
     "payment_request_id, reason, processed_at_us, created_at_us FROM settlement_file_records";
 
 FileImport ReadFile(const db::Row& row) {
@@ -71,6 +71,7 @@ FileRecord ReadRecord(const db::Row& row) {
     FileRecord record;
     record.id = row.GetInt64("id");
     record.file_import_id = row.GetInt64("file_import_id");
+    record.record_number = row.GetInt64("record_number");
     record.line_number = row.GetInt64("line_number");
     record.raw_data = row.GetText("raw_data");
     auto status = FileRecordStatusFromString(row.GetText("status"));
@@ -156,13 +157,13 @@ Result<FileImport> SettlementStore::InsertFileImport(FileImport file, const Reco
             DICTRA_ASSIGN_OR_RETURN(std::optional<FileRecord> record, next());
             if (!record) break;
             DICTRA_RETURN_IF_ERROR(tx.Execute(
-                "INSERT INTO settlement_file_records (file_import_id, line_number, raw_data, "
-                "status, payment_json, payment_request_id, reason, processed_at_us, "
-                "created_at_us) VALUES (?, ?, ?, ?, ?, NULL, ?, ?, ?)",
-                {file.id, record->line_number, db::Text(record->raw_data),
-                 db::Text(ToString(record->status)), OptionalText(record->payment_json),
-                 OptionalText(record->reason), OptionalMicros(record->processed_at),
-                 Micros(record->created_at)}));
+                "INSERT INTO settlement_file_records (file_import_id, record_number, "
+                "line_number, raw_data, status, payment_json, payment_request_id, reason, "
+                "processed_at_us, created_at_us) VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?, ?)",
+                {file.id, static_cast<std::int64_t>(file.total_records + 1), record->line_number,
+                 db::Text(record->raw_data), db::Text(ToString(record->status)),
+                 OptionalText(record->payment_json), OptionalText(record->reason),
+                 OptionalMicros(record->processed_at), Micros(record->created_at)}));
             ++file.total_records;
             if (record->status == FileRecordStatus::kSkipped) ++file.skipped_records;
         }
@@ -239,7 +240,7 @@ Result<FileRecordPage> SettlementStore::ListFileRecords(std::int64_t file_import
         sql += " AND status = ?";
         params.push_back(db::Text(ToString(*status)));
     }
-    sql += " ORDER BY line_number LIMIT ? OFFSET ?";
+    sql += " ORDER BY record_number LIMIT ? OFFSET ?";
     params.push_back(limit);
     params.push_back(offset);
     return database_.Read([&](db::Connection& connection) -> Result<FileRecordPage> {
@@ -273,7 +274,7 @@ Result<std::vector<FileRecord>> SettlementStore::PendingFileRecords(std::int64_t
             std::vector<db::Row> rows,
             connection.Query(std::string(kSelectRecordColumns) +
                                  " WHERE file_import_id = ? AND status = 'PENDING' "
-                                 "ORDER BY line_number LIMIT ?",
+                                 "ORDER BY record_number LIMIT ?",
                              {file_import_id, static_cast<std::int64_t>(limit)}));
         std::vector<FileRecord> records;
         for (const db::Row& row : rows) records.push_back(ReadRecord(row));

@@ -48,9 +48,9 @@ Result<Party> ValidateParty(const CreatePaymentCommand::PartyFields& fields,
         return Invalid(side + "_document", "must not be empty");
     if (required && fields.account_no.empty())
         return Invalid(side + "_account_no", "must not be empty");
-    std::optional<AccountType> account_type =
-        !required && fields.account_type.empty() ? std::optional(AccountType::kCacc)
-                                                 : AccountTypeFromString(fields.account_type);
+    std::optional<AccountType> account_type = !required && fields.account_type.empty()
+                                                  ? std::optional(AccountType::kCacc)
+                                                  : AccountTypeFromString(fields.account_type);
     if (!account_type)
         return Invalid(side + "_account_type", "must be one of CACC, SVGS, SLRY, TRAN");
     return Party{.ispb = fields.ispb,
@@ -114,8 +114,7 @@ Result<PaymentRequest> ValidatedPayment(const CreatePaymentCommand& command, Sys
     payment.amount_centavos = command.amount_centavos;
     if (command.currency && *command.currency != kCurrencyBrl)
         return Invalid("currency", "must be BRL");
-    DICTRA_ASSIGN_OR_RETURN(payment.debtor,
-                            ValidateParty(command.debtor, "debtor", party_details));
+    DICTRA_ASSIGN_OR_RETURN(payment.debtor, ValidateParty(command.debtor, "debtor", party_details));
     DICTRA_ASSIGN_OR_RETURN(payment.creditor,
                             ValidateParty(command.creditor, "creditor", party_details));
     if (command.description && Utf8Length(*command.description) > kDescriptionCharsMax)

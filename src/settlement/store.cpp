@@ -184,7 +184,8 @@ constexpr std::string_view kQrCodesPostgres =
 
 // Payment files (spec "File Operations"). file_hash is UNIQUE: a file is imported once. A
 // record is UNIQUE per (file, line): the key that makes processing a record happen at most once,
-// together with the idempotency key "file:<unique_id>:line:<n>" of the payment it creates.
+// together with the idempotency key "file:<unique_id>:record:<n>" (n: the record's position in the
+// file) of the payment it creates.
 #define DICTRA_SETTLEMENT_FILE_IMPORT_COLUMNS \
     "  unique_id TEXT NOT NULL UNIQUE,\n"     \
     "  filename TEXT NOT NULL,\n"             \
@@ -210,6 +211,7 @@ constexpr std::string_view kQrCodesPostgres =
 
 #define DICTRA_SETTLEMENT_FILE_RECORD_COLUMNS                                                  \
     "  file_import_id BIGINT NOT NULL REFERENCES settlement_file_imports (id),\n"              \
+    "  record_number BIGINT NOT NULL,\n"                                                       \
     "  line_number BIGINT NOT NULL,\n"                                                         \
     "  raw_data TEXT NOT NULL,\n"                                                              \
     "  status TEXT NOT NULL,\n"                                                                \
@@ -218,10 +220,10 @@ constexpr std::string_view kQrCodesPostgres =
     "  reason TEXT,\n"                                                                         \
     "  processed_at_us BIGINT,\n"                                                              \
     "  created_at_us BIGINT NOT NULL,\n"                                                       \
-    "  UNIQUE (file_import_id, line_number)\n"                                                 \
+    "  UNIQUE (file_import_id, record_number)\n"                                               \
     ");\n"                                                                                     \
     "CREATE INDEX settlement_file_records_status ON settlement_file_records (file_import_id, " \
-    "status, line_number);\n"                                                                  \
+    "status, record_number);\n"                                                                \
     "CREATE INDEX settlement_payment_requests_created ON settlement_payment_requests "         \
     "(created_at_us);\n"
 

@@ -208,8 +208,7 @@ TEST_F(SettlementFilesE2eTest, ProcessingCreatesPaymentsInTheBackgroundOnce) {
     auto failed = ParseBody(
         Send("GET", "/api/v1/files/imports/" + std::to_string(id) + "/records?status=FAILED"));
     ASSERT_EQ(failed.at("records").as_array().size(), 1u);
-    EXPECT_EQ(failed.at("records").as_array()[0].at("reason").as_string(),
-              "currency must be BRL");
+    EXPECT_EQ(failed.at("records").as_array()[0].at("reason").as_string(), "currency must be BRL");
 
     // Processing twice never creates payments twice.
     ExpectError(Send("POST", "/api/v1/files/imports/" + std::to_string(id) + "/process"), 400,

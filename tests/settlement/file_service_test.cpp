@@ -42,21 +42,26 @@ constexpr std::string_view kFullCsv =
 
 // POST /payments bodies, one per line from line 2; the third is in dollars, which only
 // processing refuses.
-#define DICTRA_TEST_PARTIES_                                                                 \
+#define DICTRA_TEST_PARTIES_                                                                    \
     R"("debtor_ispb":"12345678","debtor_document":"12345678901","debtor_account_no":"123456",)" \
-    R"("debtor_account_type":"CACC","creditor_ispb":"87654321",)"                                \
-    R"("creditor_document":"98765432100","creditor_account_no":"654321",)"                       \
+    R"("debtor_account_type":"CACC","creditor_ispb":"87654321",)"                               \
+    R"("creditor_document":"98765432100","creditor_account_no":"654321",)"                      \
     R"("creditor_account_type":"SVGS")"
 constexpr std::string_view kJsonOneInDollars =
     "[\n"
-    R"({"amount":15000,"currency":"BRL","external_id":"A-1",)" DICTRA_TEST_PARTIES_ "},\n"
-    R"({"amount":25000,"currency":"BRL","external_id":"A-2",)" DICTRA_TEST_PARTIES_ "},\n"
-    R"({"amount":1,"currency":"USD","external_id":"A-3",)" DICTRA_TEST_PARTIES_ "}\n"
+    R"({"amount":15000,"currency":"BRL","external_id":"A-1",)" DICTRA_TEST_PARTIES_
+    "},\n"
+    R"({"amount":25000,"currency":"BRL","external_id":"A-2",)" DICTRA_TEST_PARTIES_
+    "},\n"
+    R"({"amount":1,"currency":"USD","external_id":"A-3",)" DICTRA_TEST_PARTIES_
+    "}\n"
     "]\n";
 constexpr std::string_view kJsonAllInDollars =
     "["
-    R"({"amount":100,"currency":"USD",)" DICTRA_TEST_PARTIES_ "},"
-    R"({"amount":200,"currency":"USD",)" DICTRA_TEST_PARTIES_ "}"
+    R"({"amount":100,"currency":"USD",)" DICTRA_TEST_PARTIES_
+    "},"
+    R"({"amount":200,"currency":"USD",)" DICTRA_TEST_PARTIES_
+    "}"
     "]";
 #undef DICTRA_TEST_PARTIES_
 
