@@ -22,6 +22,10 @@
 #include "core/json/json.hpp"
 #include "core/log.hpp"
 #include "core/metrics.hpp"
+#include "dict/institution.hpp"
+#include "dict/lookup.hpp"
+#include "dict/lookup_routes.hpp"
+#include "dict/rate_limit.hpp"
 #include "dict/routes.hpp"
 #include "settlement/routes.hpp"
 #include "settlement/runner.hpp"
@@ -127,6 +131,10 @@ struct Platform::Impl {
     std::unique_ptr<spi::SpiService> spi_service;
     std::unique_ptr<dict::DictStore> dict_store;
     std::unique_ptr<dict::DictService> dict_service;
+    std::unique_ptr<dict::RateLimiter> dict_rate_limiter;
+    std::unique_ptr<dict::InstitutionStore> dict_institution_store;
+    std::unique_ptr<dict::InstitutionService> dict_institutions;
+    std::unique_ptr<dict::LookupService> dict_lookups;
     std::unique_ptr<bacen::BacenStore> bacen_store;
     std::unique_ptr<bacen::BacenService> bacen_service;
 
@@ -256,8 +264,30 @@ Result<std::unique_ptr<Platform>> Platform::Create(const ServeConfig& config) {
         DICTRA_RETURN_IF_ERROR(database.Migrate("dict", dict::DictStore::Migrations()));
         impl->dict_store = std::make_unique<dict::DictStore>(database);
         impl->dict_service = std::make_unique<dict::DictService>(*impl->dict_store, impl->clock);
+        dict::RateLimitConfig rate_limits;
+        if (!config.dict_rate_limits.empty()) {
+            auto overridden = dict::ApplyRateLimitOverrides(rate_limits, config.dict_rate_limits);
+            if (!overridden.ok())
+                return Error::InvalidArgument("--dict-rate-limits: " + overridden.error().message);
+            rate_limits = std::move(*overridden);
+        }
+        DICTRA_ASSIGN_OR_RETURN(std::vector<dict::InstitutionSeed> seeds,
+                                dict::ParseInstitutionSeeds(config.dict_institutions));
+        impl->dict_rate_limiter =
+            std::make_unique<dict::RateLimiter>(std::move(rate_limits), impl->clock);
+        impl->dict_institution_store = std::make_unique<dict::InstitutionStore>(database);
+        impl->dict_institutions = std::make_unique<dict::InstitutionService>(
+            *impl->dict_institution_store, *impl->dict_rate_limiter, impl->clock);
+        DICTRA_RETURN_IF_ERROR(impl->dict_institutions->Load());
+        for (const dict::InstitutionSeed& seed : seeds) {
+            DICTRA_RETURN_IF_ERROR(
+                impl->dict_institutions->Seed(seed.ispb, seed.name, seed.category));
+        }
+        impl->dict_lookups = std::make_unique<dict::LookupService>(
+            *impl->dict_service, *impl->dict_rate_limiter, impl->clock, dict::RenderEntryJson);
         http::Router router;
         dict::AddRoutes(router, *impl->dict_service);
+        dict::AddLookupRoutes(router, *impl->dict_lookups, *impl->dict_institutions);
         build("dict", std::move(router), dict::RenderError);
     }
     if (impl->services.contains("bacen")) {

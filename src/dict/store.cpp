@@ -3,6 +3,7 @@
 #include <string>
 
 #include "core/check.hpp"
+#include "dict/institution.hpp"
 
 namespace dictra::dict {
 namespace {
@@ -60,11 +61,13 @@ constexpr std::string_view kEntriesPostgres =
 #undef DICTRA_DICT_ENTRY_COLUMNS
 #undef DICTRA_DICT_CID_EVENT_COLUMNS
 
-constexpr db::Migration kMigrations[] = {
+// Not constexpr: migration 2 lives beside its code (dict/institution.cpp).
+const db::Migration kMigrations[] = {
     {.version = 1,
      .name = "entries and cid events",
      .sql = kEntriesSqlite,
      .postgres_sql = kEntriesPostgres},
+    InstitutionsMigration(),
 };
 
 constexpr std::string_view kSelectEntry =
