@@ -392,11 +392,20 @@ RateLimiter::Participant& RateLimiter::ParticipantFor(std::string_view ispb) {
 }
 
 void RateLimiter::Configure(std::string_view ispb, Category category, bool active) {
+    bool existed = false;
+    {
+        std::shared_lock lock(participants_mutex_);
+        existed = participants_.find(ispb) != participants_.end();
+    }
     Participant& participant = ParticipantFor(ispb);
+    const SystemTimePoint now = clock_.Now();
     std::lock_guard lock(participant.mutex);
     participant.category = category;
     participant.active = active;
-    participant.bucket.SetParams(ParamsFor(category), clock_.Now());
+    participant.bucket.SetParams(ParamsFor(category), now);
+    // A participant seen for the first time starts with a full bucket of its category; one
+    // that changes category keeps the tokens it has (at most the new capacity).
+    if (!existed) participant.bucket.Reset(now);
 }
 
 void RateLimiter::Unconfigure(std::string_view ispb) {
