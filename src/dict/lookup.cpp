@@ -3,6 +3,7 @@
 #include <mutex>
 #include <unordered_map>
 
+#include "core/check.hpp"
 #include "dict/pix_key.hpp"
 
 namespace dictra::dict {
@@ -108,7 +109,67 @@ Result<std::shared_ptr<const CachedEntry>> LookupService::Resolve(std::string_vi
     return cached;
 }
 
+// ---- BlockingExecutor ----
+
+BlockingExecutor::BlockingExecutor(std::size_t threads, std::size_t queue_max)
+    : queue_max_(queue_max) {
+    threads_.reserve(threads);
+    for (std::size_t thread_idx = 0; thread_idx < threads; ++thread_idx)
+        threads_.emplace_back([this] { Run(); });
+}
+
+BlockingExecutor::~BlockingExecutor() {
+    Stop();
+}
+
+bool BlockingExecutor::Submit(std::function<void()> task) {
+    {
+        std::lock_guard lock(mutex_);
+        if (stopping_ || tasks_.size() >= queue_max_) return false;
+        tasks_.push_back(std::move(task));
+    }
+    changed_.notify_one();
+    return true;
+}
+
+void BlockingExecutor::Stop() {
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    changed_.notify_all();
+    for (std::thread& thread : threads_)
+        if (thread.joinable()) thread.join();
+}
+
+void BlockingExecutor::Run() {
+    for (;;) {
+        std::function<void()> task;
+        {
+            std::unique_lock lock(mutex_);
+            changed_.wait(lock, [this] { return stopping_ || !tasks_.empty(); });
+            if (tasks_.empty()) return;  // stopping, and everything queued is done
+            task = std::move(tasks_.front());
+            tasks_.pop_front();
+        }
+        task();
+    }
+}
+
 Result<LookupAnswer> LookupService::Lookup(const LookupQuery& query, const Ispb& participant) {
+    DICTRA_ASSIGN_OR_RETURN(std::optional<LookupAnswer> answer, Run(query, participant, true));
+    DICTRA_CHECK(answer.has_value());
+    return std::move(*answer);
+}
+
+Result<std::optional<LookupAnswer>> LookupService::LookupCached(const LookupQuery& query,
+                                                                const Ispb& participant) {
+    return Run(query, participant, false);
+}
+
+Result<std::optional<LookupAnswer>> LookupService::Run(const LookupQuery& query,
+                                                       const Ispb& participant,
+                                                       bool may_read_store) {
     // Step 1: who pays for the lookup.
     if (!query.payer_id || query.payer_id->empty()) return PayerIdRequired();
     if (query.payer_id->size() > RateLimiter::kPayerIdBytesMax) {
@@ -136,7 +197,14 @@ Result<LookupAnswer> LookupService::Lookup(const LookupQuery& query, const Ispb&
     std::shared_ptr<const CachedEntry> entry;
     auto normalized = NormalizeKey(*key_type, query.key);
     if (normalized.ok()) {
-        DICTRA_ASSIGN_OR_RETURN(entry, Resolve(*normalized));
+        if (may_read_store) {
+            DICTRA_ASSIGN_OR_RETURN(entry, Resolve(*normalized));
+        } else {
+            std::uint64_t generation = 0;
+            auto hit = cache_.Find(*normalized, generation);
+            if (!hit) return std::optional<LookupAnswer>();
+            entry = std::move(hit->entry);
+        }
         if (entry && entry->entry.key_type != *key_type) entry.reset();
     }
 
@@ -144,13 +212,13 @@ Result<LookupAnswer> LookupService::Lookup(const LookupQuery& query, const Ispb&
     LookupAnswer answer;
     answer.charge = limiter_.ChargeLookup(participant.str(), *query.payer_id, payer_type,
                                           entry ? LookupFound::kFound : LookupFound::kNotFound);
-    if (!answer.charge.allowed || !entry) return answer;
+    if (!answer.charge.allowed || !entry) return std::optional<LookupAnswer>(std::move(answer));
 
     // Step 4: the EndToEndId the payment will carry, refundable once paid.
     answer.end_to_end_id = NewEndToEndId(participant, clock_.Now());
     limiter_.RememberLookup(answer.end_to_end_id, participant.str(), *query.payer_id, payer_type);
     answer.entry = std::move(entry);
-    return answer;
+    return std::optional<LookupAnswer>(std::move(answer));
 }
 
 Result<std::vector<KeyCheck>> LookupService::CheckKeys(const std::vector<std::string>& keys,

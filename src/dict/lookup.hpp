@@ -9,11 +9,15 @@
 // No database write happens on this path.
 #pragma once
 
+#include <condition_variable>
+#include <deque>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "core/ids.hpp"
@@ -74,6 +78,31 @@ struct KeyCheck {
 
 using EntryRenderer = std::function<std::string(const Entry&)>;
 
+// A few threads for the lookups the cache cannot answer (they read the database), so that the
+// cached lookups can be answered on the I/O thread. Bounded queue; Stop()/destruction finishes
+// the queued tasks and joins.
+class BlockingExecutor {
+ public:
+    BlockingExecutor(std::size_t threads, std::size_t queue_max);
+    ~BlockingExecutor();
+    BlockingExecutor(const BlockingExecutor&) = delete;
+    BlockingExecutor& operator=(const BlockingExecutor&) = delete;
+
+    // False (task not taken) when the queue is full or the executor stopped.
+    bool Submit(std::function<void()> task);
+    void Stop();
+
+ private:
+    void Run();
+
+    const std::size_t queue_max_;
+    std::mutex mutex_;
+    std::condition_variable changed_;
+    std::deque<std::function<void()>> tasks_;  // guarded by mutex_
+    bool stopping_ = false;                    // guarded by mutex_
+    std::vector<std::thread> threads_;
+};
+
 class LookupService {
  public:
     // REQUIRES: all references outlive the service. Registers the cache invalidation on
@@ -84,6 +113,10 @@ class LookupService {
     // The six steps. Errors (nothing charged): kInvalidArgument for PI-PayerId / PI-PayerType /
     // keyType (INVALID_KEY_TYPE); kPermissionDenied when the participant is INACTIVE.
     Result<LookupAnswer> Lookup(const LookupQuery& query, const Ispb& participant);
+    // The same without touching the database: nullopt (nothing charged) when the existence
+    // cache does not know the key; then call Lookup off the I/O thread.
+    Result<std::optional<LookupAnswer>> LookupCached(const LookupQuery& query,
+                                                     const Ispb& participant);
 
     // POST /api/v2/keys/check: 1..200 keys, presence only. kInvalidArgument outside 1..200;
     // kResourceExhausted past 70 requests/min (retry_after set in `charge`).
@@ -94,8 +127,11 @@ class LookupService {
     Result<RefundResult> ReportPayment(std::string_view end_to_end_id);
 
     RateLimiter& limiter() { return limiter_; }
+    BlockingExecutor& executor() { return executor_; }
 
  private:
+    Result<std::optional<LookupAnswer>> Run(const LookupQuery& query, const Ispb& participant,
+                                            bool may_read_store);
     // Cache first, then the store. Null when the key has no active entry.
     Result<std::shared_ptr<const CachedEntry>> Resolve(std::string_view normalized_key);
 
@@ -104,6 +140,7 @@ class LookupService {
     const Clock& clock_;
     EntryRenderer render_;
     ExistenceCache cache_;
+    BlockingExecutor executor_{4, 100'000};
 };
 
 inline constexpr std::size_t kKeyCheckKeysMax = 200;

@@ -96,39 +96,67 @@ boost::json::object ToJson(const LookupMetrics& metrics) {
     return object;
 }
 
+// The lookup's answer; nullopt only when `may_read_store` is false and the existence cache
+// does not know the key (nothing was charged then).
+std::optional<Result<http::Response>> LookupResponse(const http::Request& request,
+                                                     LookupService& lookups, bool may_read_store) {
+    auto participant = Participant(request);
+    if (!participant.ok()) return Result<http::Response>(std::move(participant).error());
+    auto key_type = request.QueryParam("keyType");
+    if (!key_type) {
+        return RenderWithHeaders(
+            request,
+            Error::InvalidArgument("keyType query parameter is required", "keyType")
+                .WithReason("INVALID_KEY_TYPE"),
+            lookups.limiter().PeekParticipant(participant->str()));
+    }
+    const LookupQuery query{.key = request.PathParam("key"),
+                            .key_type = *key_type,
+                            .payer_id = request.Header("PI-PayerId"),
+                            .payer_type = request.Header("PI-PayerType")};
+    Result<std::optional<LookupAnswer>> answer = std::optional<LookupAnswer>();
+    if (may_read_store) {
+        auto full = lookups.Lookup(query, *participant);
+        if (full.ok()) {
+            answer = std::optional<LookupAnswer>(std::move(*full));
+        } else {
+            answer = std::move(full).error();
+        }
+    } else {
+        answer = lookups.LookupCached(query, *participant);
+    }
+    if (!answer.ok()) {
+        return RenderWithHeaders(request, answer.error(),
+                                 lookups.limiter().PeekParticipant(participant->str()));
+    }
+    if (!answer->has_value()) return std::nullopt;
+    LookupAnswer& found = **answer;
+    if (!found.charge.allowed) return TooManyRequests(found.charge, "Rate limit exceeded", true);
+    if (!found.entry) {
+        return RenderWithHeaders(request, Error::NotFound("key not found"), found.charge.view);
+    }
+    http::Response response = http::JsonText(http::Status::kOk, found.entry->json);
+    response.headers.Set("PI-EndToEndId", std::move(found.end_to_end_id));
+    SetRateLimitHeaders(response, found.charge.view);
+    return Result<http::Response>(std::move(response));
+}
+
 void AddLookup(http::Router& router, LookupService& lookups) {
-    router.Add(
+    // The hot path: a key the existence cache knows is answered on the I/O thread (no database,
+    // no hand-off); a miss goes to the lookup's own threads, which read the store.
+    router.AddAsync(
         http::Method::kGet, "/api/v2/entries/{key}",
-        [&lookups](http::Request& request) -> Result<http::Response> {
-            DICTRA_ASSIGN_OR_RETURN(Ispb participant, Participant(request));
-            auto key_type = request.QueryParam("keyType");
-            if (!key_type) {
-                return RenderWithHeaders(
-                    request,
-                    Error::InvalidArgument("keyType query parameter is required", "keyType")
-                        .WithReason("INVALID_KEY_TYPE"),
-                    lookups.limiter().PeekParticipant(participant.str()));
+        [&lookups](http::Request& request, http::Responder respond) {
+            if (auto cached = LookupResponse(request, lookups, false)) {
+                return respond(std::move(*cached));
             }
-            auto answer = lookups.Lookup(LookupQuery{.key = request.PathParam("key"),
-                                                     .key_type = *key_type,
-                                                     .payer_id = request.Header("PI-PayerId"),
-                                                     .payer_type = request.Header("PI-PayerType")},
-                                         participant);
-            if (!answer.ok()) {
-                return RenderWithHeaders(request, answer.error(),
-                                         lookups.limiter().PeekParticipant(participant.str()));
-            }
-            if (!answer->charge.allowed)
-                return TooManyRequests(answer->charge, "Rate limit exceeded", true);
-            if (!answer->entry) {
-                return RenderWithHeaders(request, Error::NotFound("key not found"),
-                                         answer->charge.view);
-            }
-            http::Response response = http::JsonText(http::Status::kOk, answer->entry->json);
-            response.headers.Set("PI-EndToEndId", std::move(answer->end_to_end_id));
-            SetRateLimitHeaders(response, answer->charge.view);
-            return response;
-        });
+            auto shared = std::make_shared<http::Responder>(std::move(respond));
+            const bool taken = lookups.executor().Submit([&request, &lookups, shared] {
+                (*shared)(std::move(*LookupResponse(request, lookups, true)));
+            });
+            if (!taken) (*shared)(Error::Unavailable("lookup queue is full, retry shortly"));
+        },
+        http::RouteOptions{.execution = http::Execution::kInline});
 
     router.Add(
         http::Method::kPost, "/api/v2/keys/check",

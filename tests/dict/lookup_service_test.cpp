@@ -2,6 +2,7 @@
 // institutions admin rules: real store on sqlite::memory:, FakeClock, no HTTP.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
@@ -86,6 +87,39 @@ TEST_F(LookupServiceTest, FoundLookupChargesMintsAnEndToEndIdAndCaches) {
     auto refund = lookups_->ReportPayment(answer->end_to_end_id);
     ASSERT_TRUE(refund.ok());
     EXPECT_TRUE(refund->refunded);
+}
+
+TEST_F(LookupServiceTest, CachedLookupNeverReadsTheStoreAndChargesNothingOnAMiss) {
+    ASSERT_TRUE(dict_->Create(CpfCommand(), bank_a_).ok());
+    const LookupQuery query{.key = kCpf, .key_type = "CPF", .payer_id = "p", .payer_type = {}};
+    auto cached = lookups_->LookupCached(query, bank_a_);
+    ASSERT_TRUE(cached.ok());
+    EXPECT_FALSE(cached->has_value());
+    EXPECT_EQ(limiter_->PeekParticipant("12345678").remaining, 50);
+    ASSERT_TRUE(lookups_->Lookup(query, bank_a_).ok());  // fills the cache
+    cached = lookups_->LookupCached(query, bank_a_);
+    ASSERT_TRUE(cached.ok());
+    ASSERT_TRUE(cached->has_value());
+    EXPECT_NE((*cached)->entry, nullptr);
+    EXPECT_FALSE((*cached)->end_to_end_id.empty());
+    EXPECT_EQ(limiter_->PeekParticipant("12345678").remaining, 48);
+    // Bad input is refused on the cached path too.
+    EXPECT_FALSE(lookups_->LookupCached({.key = kCpf, .key_type = "CPF"}, bank_a_).ok());
+}
+
+TEST(BlockingExecutorTest, RunsEveryTaskAndRefusesWhenFullOrStopped) {
+    std::atomic<int> ran{0};
+    {
+        BlockingExecutor executor(2, 1000);
+        for (int task_idx = 0; task_idx < 100; ++task_idx)
+            ASSERT_TRUE(executor.Submit([&ran] { ran.fetch_add(1); }));
+        executor.Stop();
+        EXPECT_FALSE(executor.Submit([] {}));
+    }
+    EXPECT_EQ(ran.load(), 100);
+    BlockingExecutor tiny(0, 1);  // no threads: the queue fills
+    EXPECT_TRUE(tiny.Submit([] {}));
+    EXPECT_FALSE(tiny.Submit([] {}));
 }
 
 TEST_F(LookupServiceTest, StepOneRefusesWithoutPayerAndChargesNothing) {
