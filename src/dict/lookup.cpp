@@ -1,5 +1,6 @@
 #include "dict/lookup.hpp"
 
+#include <algorithm>
 #include <mutex>
 #include <unordered_map>
 
@@ -172,8 +173,12 @@ Result<std::optional<LookupAnswer>> LookupService::Run(const LookupQuery& query,
                                                        bool may_read_store) {
     // Step 1: who pays for the lookup.
     if (!query.payer_id || query.payer_id->empty()) return PayerIdRequired();
-    if (query.payer_id->size() > RateLimiter::kPayerIdBytesMax) {
-        return Error::InvalidArgument("PI-PayerId must be at most 64 characters", "PI-PayerId");
+    // Visible ASCII only: the id is echoed in the alerts' JSON and logs.
+    if (query.payer_id->size() > RateLimiter::kPayerIdBytesMax ||
+        std::any_of(query.payer_id->begin(), query.payer_id->end(),
+                    [](char c) { return c < '!' || c > '~'; })) {
+        return Error::InvalidArgument("PI-PayerId must be 1 to 64 visible ASCII characters",
+                                      "PI-PayerId");
     }
     PayerType payer_type = PayerType::kNaturalPerson;
     if (query.payer_type) {

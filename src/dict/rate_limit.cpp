@@ -68,10 +68,14 @@ Status ReadBucket(const json::ObjectReader& object, std::string_view field, Buck
                             bucket->OptionalInt("refill_per_minute"));
     if (capacity) params.capacity = *capacity;
     if (refill) params.refill_per_minute = *refill;
-    if (params.capacity <= 0 || params.refill_per_minute < 0) {
-        return Error::InvalidArgument(
-            std::string(field) + ": capacity must be positive and refill_per_minute not negative",
-            std::string(field));
+    // The upper bound keeps every sum of tokens far from int64 overflow.
+    constexpr std::int64_t kTokensMax = 1'000'000'000'000'000;
+    if (params.capacity <= 0 || params.capacity > kTokensMax || params.refill_per_minute < 0 ||
+        params.refill_per_minute > kTokensMax) {
+        return Error::InvalidArgument(std::string(field) +
+                                          ": capacity must be 1..10^15 and refill_per_minute "
+                                          "0..10^15",
+                                      std::string(field));
     }
     return Ok();
 }

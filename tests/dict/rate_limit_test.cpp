@@ -99,6 +99,9 @@ TEST(RateLimitConfigTest, OverridesAndRefusals) {
     EXPECT_FALSE(ApplyRateLimitOverrides({}, R"({"nope":1})").ok());
     EXPECT_FALSE(ApplyRateLimitOverrides({}, R"({"payer_legal":{"capacity":0}})").ok());
     EXPECT_FALSE(ApplyRateLimitOverrides({}, R"({"user_alert_threshold":2})").ok());
+    EXPECT_FALSE(
+        ApplyRateLimitOverrides({}, R"({"payer_legal":{"capacity":10000000000000000}})").ok());
+    EXPECT_FALSE(ApplyRateLimitOverrides({}, R"({"key_check":{"refill_per_minute":-1}})").ok());
     EXPECT_FALSE(ApplyRateLimitOverrides({}, "[1]").ok());
 }
 
