@@ -2,10 +2,12 @@
 // batch key check against the real binary.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <memory>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -371,6 +373,56 @@ TEST_F(DictLookupsE2eTest, RateLimitsAreConfiguration) {
     ASSERT_TRUE(refused.ok());
     EXPECT_NE(refused->first, 0);
     EXPECT_NE(refused->second.find("bogus"), std::string::npos) << refused->second;
+}
+
+TEST_F(DictLookupsE2eTest, BucketsAreExactUnderConcurrentClients) {
+    DictraProcess custom;
+    auto started = custom.Start({"--only", "dict", "--dict-rate-limits",
+                                 R"({"categories":{"H":{"capacity":50,"refill_per_minute":0}}})",
+                                 "--dict-institutions", ""},
+                                {}, 1);
+    ASSERT_TRUE(started.ok()) << started.error().message;
+    {
+        HttpClient client(custom.Port("dict"));
+        auto created =
+            client.Send("POST", "/api/v2/entries",
+                        {{"Authorization", "Bearer " + bank_a_token_},
+                         {"X-Participant-ISPB", kBankA},
+                         {"Content-Type", "application/json"}},
+                        R"({"keyType":"CPF","key":"52998224725","ownerType":"NATURAL_PERSON",
+                "ownerTaxId":"52998224725","ownerName":"João Silva","branch":"0001",
+                "accountNumber":"123456","accountType":"CACC"})");
+        ASSERT_TRUE(created.ok());
+        ASSERT_EQ(created->status, 201) << created->body;
+    }
+    std::atomic<int> allowed{0};
+    std::atomic<int> limited{0};
+    std::atomic<int> other{0};
+    std::vector<std::thread> clients;
+    for (int client_idx = 0; client_idx < 4; ++client_idx) {
+        clients.emplace_back([&, client_idx] {
+            HttpClient client(custom.Port("dict"));
+            for (int lookup_idx = 0; lookup_idx < 20; ++lookup_idx) {
+                auto response = client.Get("/api/v2/entries/52998224725?keyType=CPF",
+                                           {{"Authorization", "Bearer " + bank_a_token_},
+                                            {"X-Participant-ISPB", kBankA},
+                                            {"PI-PayerId", "payer-" + std::to_string(client_idx)}});
+                if (!response.ok()) {
+                    other.fetch_add(1);
+                } else if (response->status == 200) {
+                    allowed.fetch_add(1);
+                } else if (response->status == 429) {
+                    limited.fetch_add(1);
+                } else {
+                    other.fetch_add(1);
+                }
+            }
+        });
+    }
+    for (std::thread& thread : clients) thread.join();
+    EXPECT_EQ(allowed.load(), 50);  // the participant's 50 tokens, not one more
+    EXPECT_EQ(limited.load(), 30);
+    EXPECT_EQ(other.load(), 0);
 }
 
 }  // namespace
