@@ -135,6 +135,7 @@ struct Platform::Impl {
     std::unique_ptr<dict::InstitutionStore> dict_institution_store;
     std::unique_ptr<dict::InstitutionService> dict_institutions;
     std::unique_ptr<dict::LookupService> dict_lookups;
+    std::unique_ptr<dict::LookupCounters> dict_lookup_counters;
     std::unique_ptr<bacen::BacenStore> bacen_store;
     std::unique_ptr<bacen::BacenService> bacen_service;
 
@@ -287,7 +288,9 @@ Result<std::unique_ptr<Platform>> Platform::Create(const ServeConfig& config) {
             *impl->dict_service, *impl->dict_rate_limiter, impl->clock, dict::RenderEntryJson);
         http::Router router;
         dict::AddRoutes(router, *impl->dict_service);
-        dict::AddLookupRoutes(router, *impl->dict_lookups, *impl->dict_institutions);
+        impl->dict_lookup_counters = std::make_unique<dict::LookupCounters>(impl->registry);
+        dict::AddLookupRoutes(router, *impl->dict_lookups, *impl->dict_institutions,
+                              *impl->dict_lookup_counters);
         build("dict", std::move(router), dict::RenderError);
     }
     if (impl->services.contains("bacen")) {

@@ -3,10 +3,12 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <charconv>
+#include <memory>
 
 #include "core/auth/principal.hpp"
 #include "core/http/server.hpp"
 #include "core/json/json.hpp"
+#include "core/metrics.hpp"
 #include "core/time.hpp"
 #include "dict/routes.hpp"
 
@@ -99,7 +101,9 @@ boost::json::object ToJson(const LookupMetrics& metrics) {
 // The lookup's answer; nullopt only when `may_read_store` is false and the existence cache
 // does not know the key (nothing was charged then).
 std::optional<Result<http::Response>> LookupResponse(const http::Request& request,
-                                                     LookupService& lookups, bool may_read_store) {
+                                                     LookupService& lookups,
+                                                     LookupCounters& counters,
+                                                     bool may_read_store) {
     auto participant = Participant(request);
     if (!participant.ok()) return Result<http::Response>(std::move(participant).error());
     auto key_type = request.QueryParam("keyType");
@@ -131,28 +135,33 @@ std::optional<Result<http::Response>> LookupResponse(const http::Request& reques
     }
     if (!answer->has_value()) return std::nullopt;
     LookupAnswer& found = **answer;
-    if (!found.charge.allowed) return TooManyRequests(found.charge, "Rate limit exceeded", true);
+    if (!found.charge.allowed) {
+        counters.rate_limited.Increment();
+        return TooManyRequests(found.charge, "Rate limit exceeded", true);
+    }
     if (!found.entry) {
+        counters.not_found.Increment();
         return RenderWithHeaders(request, Error::NotFound("key not found"), found.charge.view);
     }
+    counters.found.Increment();
     http::Response response = http::JsonText(http::Status::kOk, found.entry->json);
     response.headers.Set("PI-EndToEndId", std::move(found.end_to_end_id));
     SetRateLimitHeaders(response, found.charge.view);
     return Result<http::Response>(std::move(response));
 }
 
-void AddLookup(http::Router& router, LookupService& lookups) {
+void AddLookup(http::Router& router, LookupService& lookups, LookupCounters& counters) {
     // The hot path: a key the existence cache knows is answered on the I/O thread (no database,
     // no hand-off); a miss goes to the lookup's own threads, which read the store.
     router.AddAsync(
         http::Method::kGet, "/api/v2/entries/{key}",
-        [&lookups](http::Request& request, http::Responder respond) {
-            if (auto cached = LookupResponse(request, lookups, false)) {
+        [&lookups, &counters](http::Request& request, http::Responder respond) {
+            if (auto cached = LookupResponse(request, lookups, counters, false)) {
                 return respond(std::move(*cached));
             }
             auto shared = std::make_shared<http::Responder>(std::move(respond));
-            const bool taken = lookups.executor().Submit([&request, &lookups, shared] {
-                (*shared)(std::move(*LookupResponse(request, lookups, true)));
+            const bool taken = lookups.executor().Submit([&request, &lookups, &counters, shared] {
+                (*shared)(std::move(*LookupResponse(request, lookups, counters, true)));
             });
             if (!taken) (*shared)(Error::Unavailable("lookup queue is full, retry shortly"));
         },
@@ -195,7 +204,7 @@ void AddLookup(http::Router& router, LookupService& lookups) {
     // The SPI reports a settled payment that carried a lookup's EndToEndId.
     router.Add(
         http::Method::kPost, "/api/v2/internal/lookups/{endToEndId}/payment",
-        [&lookups](http::Request& request) -> Result<http::Response> {
+        [&lookups, &counters](http::Request& request) -> Result<http::Response> {
             const std::string_view end_to_end_id = request.PathParam("endToEndId");
             auto parts = ParseEndToEndId(end_to_end_id);
             if (!parts.ok()) {
@@ -208,6 +217,7 @@ void AddLookup(http::Router& router, LookupService& lookups) {
                     "only the admin scope or the participant of the lookup may report it");
             }
             DICTRA_ASSIGN_OR_RETURN(RefundResult refund, lookups.ReportPayment(end_to_end_id));
+            if (refund.refunded) counters.refunds.Increment();
             boost::json::object body;
             body["endToEndId"] = end_to_end_id;
             body["token_refunded"] = refund.refunded;
@@ -408,9 +418,25 @@ void AddAdmin(http::Router& router, LookupService& lookups, InstitutionService& 
 
 }  // namespace
 
-void AddLookupRoutes(http::Router& router, LookupService& lookups,
-                     InstitutionService& institutions) {
-    AddLookup(router, lookups);
+namespace {
+metrics::CounterFamily& LookupsFamily(metrics::Registry& registry) {
+    return registry.AddCounter("dict_lookups_total",
+                               "DICT key lookups charged or refused, by result", {"result"});
+}
+}  // namespace
+
+LookupCounters::LookupCounters(metrics::Registry& registry)
+    : found(LookupsFamily(registry).WithLabels({"found"})),
+      not_found(LookupsFamily(registry).WithLabels({"not_found"})),
+      rate_limited(LookupsFamily(registry).WithLabels({"rate_limited"})),
+      refunds(registry
+                  .AddCounter("dict_lookup_refunds_total",
+                              "Lookup tokens given back after a payment report")
+                  .WithLabels({})) {}
+
+void AddLookupRoutes(http::Router& router, LookupService& lookups, InstitutionService& institutions,
+                     LookupCounters& counters) {
+    AddLookup(router, lookups, counters);
     AddAdmin(router, lookups, institutions);
 }
 

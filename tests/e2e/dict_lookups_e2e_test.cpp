@@ -120,6 +120,12 @@ TEST_F(DictLookupsE2eTest, FoundLookupCarriesEndToEndIdAndRateLimitHeaders) {
     response = SendAs(bank_a_token_, kBankA, "GET", std::string("/api/v2/entries/") + kCpf, {},
                       {{"PI-PayerId", "x"}});
     ExpectError(response, 400, "INVALID_KEY_TYPE");
+
+    auto metrics = client_->Get("/metrics");
+    ASSERT_TRUE(metrics.ok());
+    EXPECT_NE(metrics->body.find("dict_lookups_total{result=\"found\"} 1"), std::string::npos)
+        << metrics->body;
+    EXPECT_NE(metrics->body.find("dict_lookups_total{result=\"not_found\"} 1"), std::string::npos);
 }
 
 TEST_F(DictLookupsE2eTest, EmptyUserBucketIs429WithRetryAfter) {
