@@ -358,6 +358,8 @@ void Platform::Shutdown() {
     }
     impl_->scheduler->Stop();
     if (impl_->schedule_runner) impl_->schedule_runner->Stop();
+    // Lookups still reading the store finish (and answer) while the connections exist.
+    if (impl_->dict_lookups) impl_->dict_lookups->executor().Stop();
     impl_->runtime->Stop();
     impl_->running.clear();
     impl_->bus->Shutdown();
