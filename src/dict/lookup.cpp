@@ -245,7 +245,10 @@ Result<std::vector<KeyCheck>> LookupService::CheckKeys(const std::vector<std::st
         KeyCheck check{.key = key};
         // Keys are matched in their stored spelling; a CNPJ may come in lower case.
         std::string spelling = key;
-        if (spelling.size() == 14) spelling = NormalizeCnpj(spelling);
+        if (spelling.size() == 14) {
+            std::string cnpj = NormalizeCnpj(spelling);
+            if (IsValidCnpj(cnpj)) spelling = std::move(cnpj);  // not a 14-character e-mail
+        }
         if (!spelling.empty() && spelling.size() <= 128) {
             DICTRA_ASSIGN_OR_RETURN(std::shared_ptr<const CachedEntry> entry, Resolve(spelling));
             check.has_entry = entry != nullptr;

@@ -242,6 +242,30 @@ TEST_F(LookupServiceTest, BatchCheckSaysOnlyWhetherKeysExist) {
     EXPECT_EQ(limiter_->PeekParticipant("12345678").remaining, 50);
 }
 
+TEST_F(LookupServiceTest, BatchCheckMatchesStoredSpellings) {
+    CreateEntryCommand email = CpfCommand();
+    email.key_type = "EMAIL";
+    email.key = "ab@example.com";  // 14 characters, like a CNPJ
+    ASSERT_TRUE(dict_->Create(email, bank_a_).ok());
+    CreateEntryCommand cnpj{.key_type = "CNPJ",
+                            .key = "12ABC34501DE35",
+                            .owner_type = "LEGAL_PERSON",
+                            .owner_tax_id = "12ABC34501DE35",
+                            .owner_name = "Empresa",
+                            .branch = "0001",
+                            .account_number = "9",
+                            .account_type = "CACC"};
+    ASSERT_TRUE(dict_->Create(cnpj, bank_a_).ok());
+    ChargeOutcome charge;
+    auto checks = lookups_->CheckKeys({"ab@example.com", "12abc34501de35", "12ABC34501DE35"},
+                                      bank_a_, charge);
+    ASSERT_TRUE(checks.ok());
+    EXPECT_TRUE((*checks)[0].has_entry);
+    EXPECT_TRUE((*checks)[1].has_entry);
+    EXPECT_EQ((*checks)[1].key, "12abc34501de35");  // echoed as sent
+    EXPECT_TRUE((*checks)[2].has_entry);
+}
+
 TEST_F(LookupServiceTest, InstitutionsAdminRules) {
     auto created = institutions_->Create("12345678", "Test Bank", std::nullopt);
     ASSERT_TRUE(created.ok()) << created.error().message;
