@@ -55,16 +55,11 @@ Status CheckName(std::string_view name) {
     return Ok();
 }
 
-std::vector<db::Value> Columns(const Institution& institution) {
-    return {db::Text(institution.name),
-            db::Text(ToString(institution.category)),
-            db::Text(ToString(institution.status)),
-            institution.category_changed_at ? db::Value(Micros(*institution.category_changed_at))
-                                            : db::Value(db::Null{}),
-            institution.category_changed_by ? db::Text(*institution.category_changed_by)
-                                            : db::Value(db::Null{}),
-            Micros(institution.updated_at),
-            db::Text(institution.ispb)};
+db::Value OptionalMicros(const std::optional<SystemTimePoint>& at) {
+    return at ? db::Value(Micros(*at)) : db::Value(db::Null{});
+}
+db::Value OptionalText(const std::optional<std::string>& text) {
+    return text ? db::Text(*text) : db::Value(db::Null{});
 }
 
 }  // namespace
@@ -120,13 +115,15 @@ Status InstitutionStore::Insert(const Institution& institution) {
                                 tx.QueryFirst("SELECT ispb FROM dict_institutions WHERE ispb = ?",
                                               {db::Text(institution.ispb)}));
         if (existing) return Error::AlreadyExists("institution already exists");
-        std::vector<db::Value> values = Columns(institution);
-        values.push_back(Micros(institution.created_at));
         auto inserted = tx.Execute(
             "INSERT INTO dict_institutions (name, category, status, category_changed_at_us, "
             "category_changed_by, updated_at_us, ispb, created_at_us) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            values);
+            {db::Text(institution.name), db::Text(ToString(institution.category)),
+             db::Text(ToString(institution.status)),
+             OptionalMicros(institution.category_changed_at),
+             OptionalText(institution.category_changed_by), Micros(institution.updated_at),
+             db::Text(institution.ispb), Micros(institution.created_at)});
         if (!inserted.ok()) return std::move(inserted).error();
         return Ok();
     });
@@ -134,13 +131,16 @@ Status InstitutionStore::Insert(const Institution& institution) {
 
 Status InstitutionStore::Update(const Institution& institution) {
     return database_.Write([&](db::Transaction& tx) -> Status {
-        const std::vector<db::Value> values = Columns(institution);
         DICTRA_ASSIGN_OR_RETURN(
             std::int64_t changed,
             tx.Execute("UPDATE dict_institutions SET name = ?, category = ?, status = ?, "
                        "category_changed_at_us = ?, category_changed_by = ?, updated_at_us = ? "
                        "WHERE ispb = ?",
-                       values));
+                       {db::Text(institution.name), db::Text(ToString(institution.category)),
+                        db::Text(ToString(institution.status)),
+                        OptionalMicros(institution.category_changed_at),
+                        OptionalText(institution.category_changed_by),
+                        Micros(institution.updated_at), db::Text(institution.ispb)}));
         if (changed == 0) return InstitutionNotFound();
         return Ok();
     });
