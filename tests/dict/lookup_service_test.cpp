@@ -107,6 +107,36 @@ TEST_F(LookupServiceTest, CachedLookupNeverReadsTheStoreAndChargesNothingOnAMiss
     EXPECT_FALSE(lookups_->LookupCached({.key = kCpf, .key_type = "CPF"}, bank_a_).ok());
 }
 
+TEST(ExistenceCacheTest, AWriteBetweenReadAndFillWinsAndTheBoundHolds) {
+    FakeClock clock(*ParseRfc3339("2026-01-15T10:30:00Z"));
+    RateLimitConfig config;
+    config.cache_entries_max = 64;  // one item per shard
+    ExistenceCache cache(config, clock);
+    std::uint64_t generation = 0;
+    EXPECT_FALSE(cache.Find("k", generation).has_value());
+    cache.Invalidate("k");  // a create lands while the reader is at the store
+    cache.Fill("k", nullptr, generation);
+    std::uint64_t now_generation = 0;
+    EXPECT_FALSE(cache.Find("k", now_generation).has_value());  // the stale absence was dropped
+    cache.Fill("k", nullptr, now_generation);
+    EXPECT_TRUE(cache.Find("k", now_generation).has_value());
+    // Full shards drop absences before refusing: filling many keys never grows past the bound.
+    auto entry = std::make_shared<const CachedEntry>(CachedEntry{Entry{}, "{}"});
+    int found_kept = 0;
+    for (int key_idx = 0; key_idx < 1000; ++key_idx) {
+        const std::string key = "key" + std::to_string(key_idx);
+        std::uint64_t fill_generation = 0;
+        cache.Find(key, fill_generation);
+        cache.Fill(key, key_idx % 2 == 0 ? entry : nullptr, fill_generation);
+    }
+    for (int key_idx = 0; key_idx < 1000; ++key_idx) {
+        std::uint64_t ignored = 0;
+        if (cache.Find("key" + std::to_string(key_idx), ignored)) ++found_kept;
+    }
+    EXPECT_LE(found_kept, 64);
+    EXPECT_GT(found_kept, 0);
+}
+
 TEST(BlockingExecutorTest, RunsEveryTaskAndRefusesWhenFullOrStopped) {
     std::atomic<int> ran{0};
     {
