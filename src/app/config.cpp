@@ -116,6 +116,14 @@ void AddServeFlags(CLI::App& command, ServeConfig& config) {
         .add_option("--bacen-settlement-deadline-ms", config.bacen_settlement_deadline_ms,
                     "pacs.008 older than this (AccptncDtTm) is rejected with AB03")
         ->envname("DICTRA_BACEN_SETTLEMENT_DEADLINE_MS");
+    command
+        .add_option("--dict-rate-limits", config.dict_rate_limits,
+                    "DICT lookup rate limit overrides, a JSON object (see docs/dict.md)")
+        ->envname("DICTRA_DICT_RATE_LIMITS");
+    command
+        .add_option("--dict-institutions", config.dict_institutions,
+                    "DICT institutions created when absent: ISPB:CATEGORY:Name,...")
+        ->envname("DICTRA_DICT_INSTITUTIONS");
     AddJwtFlags(command, config.jwt);
 }
 

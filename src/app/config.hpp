@@ -59,6 +59,13 @@ struct ServeConfig {
     // A pacs.008 accepted (AccptncDtTm) longer ago than this is rejected with AB03.
     unsigned bacen_settlement_deadline_ms = 60'000;
 
+    // DICT: overrides of the lookup rate limits as a JSON object (dict/rate_limit.hpp,
+    // ApplyRateLimitOverrides); empty: the document's numbers.
+    std::string dict_rate_limits;
+    // DICT institutions created at start-up when absent, "ISPB:CATEGORY:Name,...". The default
+    // registers the BACEN simulator's two demo participants so lookups work at once.
+    std::string dict_institutions = "12345678:C:Demo Bank A,87654321:C:Demo Bank B";
+
     // The services to run, validated. Empty set with an error message on a bad --only.
     std::set<std::string> Services(std::string& error) const;
     std::uint16_t PortOf(const std::string& service) const;

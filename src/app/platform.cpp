@@ -23,6 +23,10 @@
 #include "core/log.hpp"
 #include "core/metrics.hpp"
 #include "dict/claim_routes.hpp"
+#include "dict/institution.hpp"
+#include "dict/lookup.hpp"
+#include "dict/lookup_routes.hpp"
+#include "dict/rate_limit.hpp"
 #include "dict/routes.hpp"
 #include "settlement/routes.hpp"
 #include "settlement/runner.hpp"
@@ -130,6 +134,11 @@ struct Platform::Impl {
     std::unique_ptr<dict::DictService> dict_service;
     std::unique_ptr<dict::ClaimStore> claim_store;
     std::unique_ptr<dict::ClaimService> claim_service;
+    std::unique_ptr<dict::RateLimiter> dict_rate_limiter;
+    std::unique_ptr<dict::InstitutionStore> dict_institution_store;
+    std::unique_ptr<dict::InstitutionService> dict_institutions;
+    std::unique_ptr<dict::LookupService> dict_lookups;
+    std::unique_ptr<dict::LookupCounters> dict_lookup_counters;
     std::unique_ptr<bacen::BacenStore> bacen_store;
     std::unique_ptr<bacen::BacenService> bacen_service;
 
@@ -264,13 +273,41 @@ Result<std::unique_ptr<Platform>> Platform::Create(const ServeConfig& config) {
         DICTRA_RETURN_IF_ERROR(database.Migrate("dict", dict::DictStore::Migrations()));
         impl->dict_store = std::make_unique<dict::DictStore>(database);
         impl->dict_service = std::make_unique<dict::DictService>(*impl->dict_store, impl->clock);
+        dict::RateLimitConfig rate_limits;
+        if (!config.dict_rate_limits.empty()) {
+            auto overridden = dict::ApplyRateLimitOverrides(rate_limits, config.dict_rate_limits);
+            if (!overridden.ok())
+                return Error::InvalidArgument("--dict-rate-limits: " + overridden.error().message);
+            rate_limits = std::move(*overridden);
+        }
+        DICTRA_ASSIGN_OR_RETURN(std::vector<dict::InstitutionSeed> seeds,
+                                dict::ParseInstitutionSeeds(config.dict_institutions));
+        impl->dict_rate_limiter =
+            std::make_unique<dict::RateLimiter>(std::move(rate_limits), impl->clock);
+        impl->dict_institution_store = std::make_unique<dict::InstitutionStore>(database);
+        impl->dict_institutions = std::make_unique<dict::InstitutionService>(
+            *impl->dict_institution_store, *impl->dict_rate_limiter, impl->clock);
+        DICTRA_RETURN_IF_ERROR(impl->dict_institutions->Load());
+        for (const dict::InstitutionSeed& seed : seeds) {
+            DICTRA_RETURN_IF_ERROR(
+                impl->dict_institutions->Seed(seed.ispb, seed.name, seed.category));
+        }
+        impl->dict_lookups = std::make_unique<dict::LookupService>(
+            *impl->dict_service, *impl->dict_rate_limiter, impl->clock, dict::RenderEntryJson);
         http::Router router;
         dict::AddRoutes(router, *impl->dict_service);
         impl->claim_store = std::make_unique<dict::ClaimStore>(database, *impl->scheduler);
         impl->claim_service = std::make_unique<dict::ClaimService>(*impl->dict_store,
                                                                    *impl->claim_store, impl->clock);
+        impl->claim_service->SetKeyChangeListener(
+            [dict_service = impl->dict_service.get()](std::string_view key) {
+                dict_service->KeyChanged(key);
+            });
         impl->claim_service->RegisterJobHandlers(*impl->scheduler);
         dict::AddClaimRoutes(router, *impl->claim_service);
+        impl->dict_lookup_counters = std::make_unique<dict::LookupCounters>(impl->registry);
+        dict::AddLookupRoutes(router, *impl->dict_lookups, *impl->dict_institutions,
+                              *impl->dict_lookup_counters);
         build("dict", std::move(router), dict::RenderError);
     }
     if (impl->services.contains("bacen")) {
@@ -338,6 +375,8 @@ void Platform::Shutdown() {
     }
     impl_->scheduler->Stop();
     if (impl_->schedule_runner) impl_->schedule_runner->Stop();
+    // Lookups still reading the store finish (and answer) while the connections exist.
+    if (impl_->dict_lookups) impl_->dict_lookups->executor().Stop();
     impl_->runtime->Stop();
     impl_->running.clear();
     impl_->bus->Shutdown();

@@ -225,13 +225,17 @@ Result<Claim> ClaimService::Update(const UpdateClaimCommand& command, const Ispb
     std::optional<std::string> reason;
     if (command.reason && !command.reason->empty()) reason = command.reason;
     const SystemTimePoint now = clock_.Now();
-    return claims_.Change(
+    Result<Claim> changed = claims_.Change(
         command.claim_id,
         [&](const Claim& current, const std::optional<Entry>& entry) -> Result<ClaimChange> {
             auto party = PartyOf(current, participant);
             if (!party || !SameKey(current, command.key)) return ClaimNotFound();
             return Decide(*action, current, entry, *party, reason, now);
         });
+    if (changed.ok() && changed->status == ClaimStatus::kCompleted && key_change_listener_) {
+        key_change_listener_(changed->key);
+    }
+    return changed;
 }
 
 Result<Claim> ClaimService::Get(std::string_view claim_id, const Ispb& participant) {

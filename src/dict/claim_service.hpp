@@ -27,6 +27,7 @@
 // lists and acknowledges only its own.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -50,6 +51,12 @@ class ClaimService {
     // REQUIRES: all three outlive the service.
     ClaimService(DictStore& entries, ClaimStore& claims, const Clock& clock)
         : entries_(entries), claims_(claims), clock_(clock) {}
+
+    // Called with the key after a claim completes and the key has moved to the claimer (the
+    // lookups' existence cache must forget the old account).
+    void SetKeyChangeListener(std::function<void(std::string_view key)> listener) {
+        key_change_listener_ = std::move(listener);
+    }
 
     // Opens a claim by `claimer` (see the rules above). Nothing is stored on error.
     Result<Claim> Create(const CreateClaimCommand& command, const Ispb& claimer);
@@ -94,6 +101,7 @@ class ClaimService {
     DictStore& entries_;
     ClaimStore& claims_;
     const Clock& clock_;
+    std::function<void(std::string_view key)> key_change_listener_;
 };
 
 }  // namespace dictra::dict

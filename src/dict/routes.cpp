@@ -104,6 +104,10 @@ http::Response Probe(bool ok, std::string_view good, std::string_view bad) {
 
 }  // namespace
 
+std::string RenderEntryJson(const Entry& entry) {
+    return json::Serialize(ToJson(entry));
+}
+
 http::Response RenderError(http::Status status, const Error& error,
                            std::string_view /*request_id*/) {
     boost::json::object body;
@@ -133,21 +137,7 @@ void AddRoutes(http::Router& router, DictService& service) {
                    DICTRA_ASSIGN_OR_RETURN(Entry entry, service.Create(command, participant));
                    return Json(http::Status::kCreated, ToJson(entry));
                });
-    // The plain lookup: no token buckets or existence cache yet (issue 7, rate limiting part).
-    router.Add(http::Method::kGet, "/api/v2/entries/{key}",
-               [&service](http::Request& request) -> Result<http::Response> {
-                   DICTRA_ASSIGN_OR_RETURN(Ispb participant, Participant(request));
-                   auto payer_id = request.Header("PI-PayerId");
-                   if (!payer_id || payer_id->empty())
-                       return Error::InvalidArgument("PI-PayerId header is required", "PI-PayerId");
-                   DICTRA_ASSIGN_OR_RETURN(std::string_view key_type, KeyTypeParam(request));
-                   DICTRA_ASSIGN_OR_RETURN(
-                       LookupResult found,
-                       service.LookupForPayment(request.PathParam("key"), key_type, participant));
-                   http::Response response = Json(http::Status::kOk, ToJson(found.entry));
-                   response.headers.Set("PI-EndToEndId", std::move(found.end_to_end_id));
-                   return response;
-               });
+    // GET /api/v2/entries/{key} (the rate-limited lookup) is in lookup_routes.cpp.
     router.Add(
         http::Method::kDelete, "/api/v2/entries/{key}",
         [&service](http::Request& request) -> Result<http::Response> {

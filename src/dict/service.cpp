@@ -150,7 +150,9 @@ Result<Entry> DictService::Create(const CreateEntryCommand& command, const Ispb&
     const CidRequestId request_id = NewCidRequestId();
     entry.cid_request_id = ToHex(request_id);
     entry.cid = EntryCid(entry, request_id);
-    return store_.Insert(entry, KeysPerAccountMax(entry.owner_type));
+    auto stored = store_.Insert(entry, KeysPerAccountMax(entry.owner_type));
+    if (stored.ok()) KeyChanged(stored->key);
+    return stored;
 }
 
 Result<Entry> DictService::GetByCid(std::string_view cid, const Ispb& participant) {
@@ -209,7 +211,9 @@ Status DictService::Delete(std::string_view key, std::string_view key_type,
                    "reason")
             .WithReason("INVALID_DELETE_REASON");
     }
-    return store_.MarkDeleted(entry.id, reason, clock_.Now());
+    DICTRA_RETURN_IF_ERROR(store_.MarkDeleted(entry.id, reason, clock_.Now()));
+    KeyChanged(entry.key);
+    return Ok();
 }
 
 Entry ReassignedEntry(const Entry& entry, const Entry& target, SystemTimePoint now) {
@@ -234,6 +238,7 @@ Entry ReassignedEntry(const Entry& entry, const Entry& target, SystemTimePoint n
 Result<Entry> DictService::Reassign(const Entry& entry, const Entry& target) {
     Entry updated = ReassignedEntry(entry, target, clock_.Now());
     DICTRA_RETURN_IF_ERROR(store_.Update(updated));
+    KeyChanged(updated.key);
     return updated;
 }
 

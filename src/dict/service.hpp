@@ -14,6 +14,7 @@
 //     BRANCH_TRANSFER, RECONCILIATION or RFB_VALIDATION (else INVALID_DELETE_REASON).
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -69,6 +70,21 @@ class DictService {
     Status Delete(std::string_view key, std::string_view key_type,
                   std::optional<std::string_view> reason, const Ispb& participant);
 
+    // Called with the key after every successful create, delete and reassign (the lookup's
+    // existence cache listens). Set once, before serving.
+    void SetKeyChangeListener(std::function<void(std::string_view key)> listener) {
+        key_change_listener_ = std::move(listener);
+    }
+    // Tells the listener that `key` changed elsewhere (a claim completed in its own write).
+    void KeyChanged(std::string_view key) const {
+        if (key_change_listener_) key_change_listener_(key);
+    }
+
+    // The active entry stored under that normalized key, any type; nullopt when none.
+    Result<std::optional<Entry>> FindActive(std::string_view normalized_key) {
+        return store_.FindActiveByKey(normalized_key);
+    }
+
     // Completes a claim: `entry` moves to the claimer's account and owner (fields of `target`),
     // gets a new CID and an ENTRY_UPDATED event. Called by the claims flow (issue 7, part 2).
     Result<Entry> Reassign(const Entry& entry, const Entry& target);
@@ -82,6 +98,7 @@ class DictService {
 
     DictStore& store_;
     const Clock& clock_;
+    std::function<void(std::string_view key)> key_change_listener_;
 };
 
 // `entry` moved to the account and owner of `target` at `now`, with a new CID request id and CID:

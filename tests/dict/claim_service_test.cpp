@@ -309,6 +309,9 @@ TEST_F(ClaimServiceTest, ClaimerAccountKeyLimit) {
 TEST_F(ClaimServiceTest, ConfirmIsTheDonorsAndCompleteMovesTheKey) {
     Claim claim = PortabilityClaim();
     const Entry before = *node_->keys.Lookup(kOwnerCpf, "CPF");
+    std::vector<std::string> changed_keys;  // what the lookups' cache is told to forget
+    service().SetKeyChangeListener(
+        [&changed_keys](std::string_view key) { changed_keys.emplace_back(key); });
 
     auto by_claimer = Act(claim, "CONFIRM", bank_b_);
     ASSERT_FALSE(by_claimer.ok());
@@ -336,6 +339,7 @@ TEST_F(ClaimServiceTest, ConfirmIsTheDonorsAndCompleteMovesTheKey) {
     ASSERT_TRUE(completed.ok()) << completed.error().message;
     EXPECT_EQ(completed->status, ClaimStatus::kCompleted);
     EXPECT_EQ(completed->completed_at, kStart + hours(3));
+    EXPECT_EQ(changed_keys, std::vector<std::string>{std::string(kOwnerCpf)});  // once moved
 
     // The key is now at the claimer's account, under a new CID, logged as ENTRY_UPDATED.
     const Entry after = *node_->keys.Lookup(kOwnerCpf, "CPF");
