@@ -56,6 +56,11 @@ void BacenLink::Stop() {
     RequestStop();
     if (sender_.joinable()) sender_.join();
     if (puller_.joinable()) puller_.join();
+    {
+        // Echoes end within echo_timeout (sooner: they see stopping_).
+        std::unique_lock lock(mutex_);
+        wake_.wait(lock, [this] { return echoes_in_flight_ == 0; });
+    }
     if (pull_client_ && !stream_path_.empty()) {
         // Best effort: the stream would otherwise stay open on BACEN's side.
         auto closed = pull_client_->Send("DELETE", stream_path_, AuthHeaders(), {},
@@ -233,6 +238,35 @@ Result<EchoResult> BacenLink::Echo() {
     result.latency_ms =
         std::chrono::duration_cast<std::chrono::milliseconds>(*answered - started).count();
     return result;
+}
+
+bool BacenLink::RunDetached(std::function<void()> task) {
+    {
+        std::lock_guard lock(mutex_);
+        if (stopping_ || echoes_in_flight_ >= kEchoesInFlightMax) return false;
+        ++echoes_in_flight_;
+    }
+    std::thread([this, task = std::move(task)] {
+        task();
+        {
+            std::lock_guard lock(mutex_);
+            --echoes_in_flight_;
+        }
+        wake_.notify_all();
+    }).detach();
+    return true;
+}
+
+void BacenLink::EchoAsync(std::function<void(Result<EchoResult>)> done) {
+    auto shared = std::make_shared<std::function<void(Result<EchoResult>)>>(std::move(done));
+    if (!RunDetached([this, shared] { (*shared)(Echo()); })) {
+        (*shared)(Error::Unavailable("too many echoes in flight"));
+    }
+}
+
+void BacenLink::ProbeAsync(std::function<void(bool)> done) {
+    auto shared = std::make_shared<std::function<void(bool)>>(std::move(done));
+    if (!RunDetached([this, shared] { (*shared)(Probe()); })) (*shared)(false);
 }
 
 bool BacenLink::Probe() {

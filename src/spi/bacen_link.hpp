@@ -70,9 +70,19 @@ class BacenLink : public BacenGateway {
     // BACEN does not take the request or its answer does not come within echo_timeout.
     // REQUIRES: ispb is the ISPB this link pulls for (else the answer goes to another stream).
     Result<EchoResult> Echo();
+    // Echo on a thread of its own, then `done(result)` there. The HTTP server's handlers must not
+    // wait 5 s for BACEN on an I/O thread. At most kEchoesInFlightMax at once (more answer
+    // kUnavailable at once); Stop() waits for those in flight.
+    void EchoAsync(std::function<void(Result<EchoResult>)> done);
+    // Runs `task` on a new thread unless stopping or kEchoesInFlightMax tasks run; false then.
+    bool RunDetached(std::function<void()> task);
+    static constexpr int kEchoesInFlightMax = 16;
 
     // True when BACEN answers GET /health with 2xx within probe_timeout.
     bool Probe();
+    // Probe on a thread of its own, then `done(reachable)` there (same limits as EchoAsync). In
+    // the embedded process BACEN may be served by the very I/O thread that would wait.
+    void ProbeAsync(std::function<void(bool)> done);
 
     // BacenGateway: one POST of one message on the sender's connection.
     Result<SendReceipt> Send(std::string_view xml) override;
@@ -99,8 +109,9 @@ class BacenLink : public BacenGateway {
 
     std::mutex mutex_;
     std::condition_variable wake_;
-    bool stopping_ = false;  // guarded by mutex_
-    bool notified_ = false;  // guarded by mutex_
+    bool stopping_ = false;     // guarded by mutex_
+    bool notified_ = false;     // guarded by mutex_
+    int echoes_in_flight_ = 0;  // guarded by mutex_
     // Echo requests waiting for their pibr.002, by data; the value is set on arrival.
     std::map<std::string, std::optional<std::chrono::steady_clock::time_point>>
         echo_waiters_;         // guarded by mutex_

@@ -161,6 +161,23 @@ http::Response EchoFailed(std::string_view ispb, std::string_view error, SystemT
     return http::JsonText(http::Status::kServiceUnavailable, json::Serialize(body));
 }
 
+Result<std::string> ParseEchoRequest(const http::Request& request, SpiService& service) {
+    DICTRA_ASSIGN_OR_RETURN(boost::json::object object, json::ParseObject(request.body));
+    json::ObjectReader body(object);
+    DICTRA_ASSIGN_OR_RETURN(std::string ispb, body.RequiredString("ispb"));
+    if (!IsIspb(ispb)) return Error::InvalidArgument("ispb must be 8 digits");
+    if (ispb != service.options().ispb) {
+        return Error::InvalidArgument("ispb must be " + service.options().ispb +
+                                      ", the participant this SPI serves");
+    }
+    const auth::Principal& principal = *request.principal;
+    if (principal.ispb && !principal.IsAdmin() && *principal.ispb != ispb) {
+        return Error::PermissionDenied("a token for ISPB " + *principal.ispb +
+                                       " may only test its own connection");
+    }
+    return ispb;
+}
+
 }  // namespace
 
 http::Response RenderError(http::Status status, const Error& error,
@@ -184,20 +201,26 @@ void AddRoutes(http::Router& router, SpiService& service, BacenLink* link) {
             return http::JsonText(http::Status::kOk, json::Serialize(body));
         },
         http::RouteOptions{.is_public = true, .execution = http::Execution::kInline});
-    router.Add(
+    // Asynchronous: the BACEN probe is an HTTP request that, in the embedded process, the same
+    // I/O thread may have to serve.
+    router.AddAsync(
         http::Method::kGet, "/ready",
-        [&service](http::Request&) -> Result<http::Response> {
-            const Readiness readiness = service.CheckReadiness();
-            boost::json::object body;
-            body["status"] = readiness.AllHealthy() ? "healthy" : "unhealthy";
-            body["services"] = {{"database", ToString(readiness.database)},
-                                {"bacen", ToString(readiness.bacen)},
-                                {"nats", ToString(readiness.nats)}};
-            return http::JsonText(
-                readiness.AllHealthy() ? http::Status::kOk : http::Status::kServiceUnavailable,
-                json::Serialize(body));
+        [&service, link](http::Request&, http::Responder respond) {
+            auto answer = [&service, respond](bool bacen_reachable) {
+                const Readiness readiness = service.CheckReadiness(bacen_reachable);
+                boost::json::object body;
+                body["status"] = readiness.AllHealthy() ? "healthy" : "unhealthy";
+                body["services"] = {{"database", ToString(readiness.database)},
+                                    {"bacen", ToString(readiness.bacen)},
+                                    {"nats", ToString(readiness.nats)}};
+                respond(http::JsonText(
+                    readiness.AllHealthy() ? http::Status::kOk : http::Status::kServiceUnavailable,
+                    json::Serialize(body)));
+            };
+            if (link == nullptr) return answer(false);
+            link->ProbeAsync(std::move(answer));
         },
-        http::RouteOptions{.is_public = true});
+        http::RouteOptions{.is_public = true, .execution = http::Execution::kInline});
     router.Add(
         http::Method::kPost, "/api/v1/payments",
         [&service, link](http::Request& request) -> Result<http::Response> {
@@ -282,37 +305,29 @@ void AddRoutes(http::Router& router, SpiService& service, BacenLink* link) {
                    body["messages"] = std::move(messages);
                    return http::JsonText(http::Status::kOk, json::Serialize(body));
                });
-    router.Add(http::Method::kPost, "/api/v1/echo",
-               [&service, link](http::Request& request) -> Result<http::Response> {
-                   DICTRA_ASSIGN_OR_RETURN(boost::json::object object,
-                                           json::ParseObject(request.body));
-                   json::ObjectReader body(object);
-                   DICTRA_ASSIGN_OR_RETURN(std::string ispb, body.RequiredString("ispb"));
-                   if (!IsIspb(ispb)) return Error::InvalidArgument("ispb must be 8 digits");
-                   if (ispb != service.options().ispb) {
-                       return Error::InvalidArgument("ispb must be " + service.options().ispb +
-                                                     ", the participant this SPI serves");
-                   }
-                   const auth::Principal& principal = *request.principal;
-                   if (principal.ispb && !principal.IsAdmin() && *principal.ispb != ispb) {
-                       return Error::PermissionDenied("a token for ISPB " + *principal.ispb +
-                                                      " may only test its own connection");
-                   }
-                   const SystemTimePoint now = service.clock().Now();
-                   if (link == nullptr) {
-                       return EchoFailed(ispb, "BACEN service unavailable", now);
-                   }
-                   Result<EchoResult> echo = link->Echo();
-                   if (!echo.ok()) return EchoFailed(ispb, "BACEN service unavailable", now);
-                   boost::json::object out;
-                   out["ispb"] = ispb;
-                   out["status"] = "success";
-                   out["message_id"] = echo->message_id;
-                   out["resource_id"] = echo->resource_id;
-                   out["latency_ms"] = echo->latency_ms;
-                   out["timestamp"] = FormatRfc3339(now);
-                   return http::JsonText(http::Status::kOk, json::Serialize(out));
-               });
+    // Asynchronous: the echo waits up to 5 s for BACEN's pibr.002 on a thread of the link, not on
+    // the connection's thread.
+    router.AddAsync(
+        http::Method::kPost, "/api/v1/echo",
+        [&service, link](http::Request& request, http::Responder respond) {
+            Result<std::string> ispb = ParseEchoRequest(request, service);
+            if (!ispb.ok()) return respond(std::move(ispb).error());
+            const SystemTimePoint now = service.clock().Now();
+            if (link == nullptr)
+                return respond(EchoFailed(*ispb, "BACEN service unavailable", now));
+            link->EchoAsync([respond, ispb = *ispb, now](Result<EchoResult> echo) {
+                if (!echo.ok()) return respond(EchoFailed(ispb, "BACEN service unavailable", now));
+                boost::json::object out;
+                out["ispb"] = ispb;
+                out["status"] = "success";
+                out["message_id"] = echo->message_id;
+                out["resource_id"] = echo->resource_id;
+                out["latency_ms"] = echo->latency_ms;
+                out["timestamp"] = FormatRfc3339(now);
+                respond(http::JsonText(http::Status::kOk, json::Serialize(out)));
+            });
+        },
+        http::RouteOptions{.execution = http::Execution::kInline});
 }
 
 }  // namespace dictra::spi

@@ -271,11 +271,14 @@ SpiService::SpiService(SpiStore& store, const Clock& clock, Probes probes, SpiOp
 }
 
 Readiness SpiService::CheckReadiness() {
+    return CheckReadiness(probes_.bacen_reachable && probes_.bacen_reachable());
+}
+
+Readiness SpiService::CheckReadiness(bool bacen_reachable) {
     auto health = [](bool ok) {
         return ok ? ComponentHealth::kHealthy : ComponentHealth::kUnhealthy;
     };
-    return Readiness{health(store_.Ping().ok()),
-                     health(probes_.bacen_reachable && probes_.bacen_reachable()),
+    return Readiness{health(store_.Ping().ok()), health(bacen_reachable),
                      health(probes_.bus_connected && probes_.bus_connected())};
 }
 

@@ -93,6 +93,8 @@ class SpiService {
     SpiService(SpiStore& store, const Clock& clock, Probes probes, SpiOptions options = {});
 
     Readiness CheckReadiness();
+    // The same with BACEN's reachability already known (probed off the I/O thread).
+    Readiness CheckReadiness(bool bacen_reachable);
     SystemTimePoint started_at() const { return started_at_; }
     const Clock& clock() const { return clock_; }
     const SpiOptions& options() const { return options_; }

@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/clock.hpp"
 #include "core/ids.hpp"
 #include "testing/dictra_process.hpp"
 #include "testing/http_client.hpp"
@@ -208,7 +209,7 @@ TEST_F(SpiPaymentsE2eTest, BadInputGetsTheDocumentedErrorBody) {
     boost::json::object dict = PaymentBody();
     dict["local_instrument"] = "DICT";
     dict["dict_end_to_end_id"] =
-        NewEndToEndId(Ispb::Parse("12345678").value(), std::chrono::system_clock::now());
+        NewEndToEndId(Ispb::Parse("12345678").value(), SystemClock().Now());
     expect_invalid(boost::json::serialize(dict), "DICT payments require PIX key (CreditorProxy)");
     boost::json::object qrdn = PaymentBody();
     qrdn["local_instrument"] = "QRDN";
