@@ -54,6 +54,8 @@ void BacenLink::RequestStop() {
 
 void BacenLink::Stop() {
     RequestStop();
+    // The puller may be inside a long poll that would hold shutdown for its whole length.
+    if (pull_client_ && puller_.joinable()) pull_client_->Abort();
     if (sender_.joinable()) sender_.join();
     if (puller_.joinable()) puller_.join();
     {

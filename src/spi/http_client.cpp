@@ -3,6 +3,7 @@
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/empty_body.hpp>
@@ -188,6 +189,18 @@ void HttpClient::Close() {
         impl_->stream->socket().shutdown(tcp::socket::shutdown_both, ignored);
         impl_->stream.reset();
     }
+}
+
+void HttpClient::Abort() {
+    // io_context::post is thread-safe; the handler runs inside the owner thread's RunIo.
+    Impl* impl = impl_.get();
+    asio::post(impl->io, [impl] {
+        if (impl->stream) {
+            beast::error_code ignored;
+            impl->stream->socket().cancel(ignored);
+            impl->stream->socket().shutdown(tcp::socket::shutdown_both, ignored);
+        }
+    });
 }
 
 std::uint64_t HttpClient::reused_connections() const {

@@ -71,6 +71,10 @@ class HttpClient {
     // Drops the kept connection (the next Send connects again).
     void Close();
 
+    // Thread-safe: makes the Send running on another thread (or, if none runs, the next one)
+    // fail at once with kUnavailable. For stopping a thread blocked in a long poll.
+    void Abort();
+
     // Requests answered on a reused connection, for tests of keep-alive.
     std::uint64_t reused_connections() const;
 

@@ -119,6 +119,21 @@ TEST_F(HttpClientTest, TimesOutAsUnavailableAndRecovers) {
     EXPECT_EQ(after->status, 200);
 }
 
+TEST_F(HttpClientTest, AbortFromAnotherThreadEndsAWaitingRequest) {
+    HttpClient client(Endpoint());
+    ASSERT_TRUE(client.Send("GET", "/hello").ok());  // connected
+    std::thread aborter([&client] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        client.Abort();
+    });
+    const auto started = std::chrono::steady_clock::now();
+    auto response = client.Send("GET", "/slow", {}, {}, std::chrono::seconds(10));
+    aborter.join();
+    ASSERT_FALSE(response.ok());
+    EXPECT_EQ(response.error().code, ErrorCode::kUnavailable);
+    EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::milliseconds(550));
+}
+
 TEST_F(HttpClientTest, RefusedConnectionIsUnavailable) {
     const std::uint16_t port = port_;
     server_->BeginShutdown();
