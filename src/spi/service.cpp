@@ -430,7 +430,9 @@ Result<std::size_t> SpiService::SendDue(BacenGateway& gateway, std::int64_t limi
             DICTRA_RETURN_IF_ERROR(store_.database().Write([&](db::Transaction& tx) {
                 return SpiStore::RecordSendFailure(tx, payment.id, send_at + backoff, send_at);
             }));
-            continue;
+            // BACEN is away: the rest of the batch would only wait for the same timeout each.
+            // They stay due; the next round tries the oldest of them.
+            break;
         }
         // BACEN refused the message itself (or we could not build it): sending it again would
         // be refused again, so the payment ends here. FF01 is ISO's "invalid file format".

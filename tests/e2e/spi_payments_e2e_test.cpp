@@ -267,6 +267,19 @@ TEST_F(SpiPaymentsE2eTest, EchoAndReadiness) {
     EXPECT_EQ(services["nats"].as_string(), "healthy");
 }
 
+TEST(SpiConfigE2eTest, BadSpiFlagsEndWithOneClearLine) {
+    auto bad_ispb = DictraProcess::RunCommand(
+        {"serve", "--only", "spi", "--db", "sqlite::memory:", "--spi-ispb", "12"});
+    ASSERT_TRUE(bad_ispb.ok());
+    EXPECT_EQ(bad_ispb->first, 1);
+    EXPECT_NE(bad_ispb->second.find("--spi-ispb must be 8 digits"), std::string::npos);
+    auto bad_url = DictraProcess::RunCommand(
+        {"serve", "--only", "spi", "--db", "sqlite::memory:", "--bacen-url", "https://bacen"});
+    ASSERT_TRUE(bad_url.ok());
+    EXPECT_EQ(bad_url->first, 1);
+    EXPECT_NE(bad_url->second.find("only http:// URLs are supported"), std::string::npos);
+}
+
 // SPI and BACEN in two processes: BACEN dies, a payment waits, /ready and echo say so, BACEN
 // comes back on the same port and database, and the payment settles exactly once.
 TEST(SpiOutageE2eTest, PaymentWaitsForBacenAndSettlesOnce) {

@@ -359,6 +359,18 @@ TEST_F(SpiServiceTest, OutageKeepsThePaymentPendingAndRetriesWithTheSameEndToEnd
     EXPECT_EQ(Balance(kPayee), 10'000);
 }
 
+TEST_F(SpiServiceTest, OutageStopsTheBatchAtTheFirstFailure) {
+    Create();
+    Create();
+    Create();
+    gateway_->down = true;
+    EXPECT_EQ(service_->SendDue(*gateway_, 10).value(), 0u);
+    EXPECT_EQ(gateway_->sends, 1);
+    gateway_->down = false;
+    clock_.Advance(std::chrono::milliseconds(150));
+    EXPECT_EQ(service_->SendDue(*gateway_, 10).value(), 3u);
+}
+
 TEST_F(SpiServiceTest, LostAnswerIsResentAndSettlesOnceDuplIgnored) {
     Payment payment = Create();
     // BACEN settles, but we never see its 201: the payment stays pending and is sent again.
