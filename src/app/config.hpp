@@ -58,6 +58,13 @@ struct ServeConfig {
     unsigned bacen_long_poll_ms = 10'000;
     // A pacs.008 accepted (AccptncDtTm) longer ago than this is rejected with AB03.
     unsigned bacen_settlement_deadline_ms = 60'000;
+    // Where the SPI service sends its ISO 20022 messages (ICOM paths). Empty: the BACEN listener
+    // of this process, else http://<host>:<--bacen-port> (a simulator in another process).
+    std::string bacen_url;
+    // The participant the SPI service serves (payer of its payments, owner of its stream).
+    std::string spi_ispb = "12345678";
+    // Bearer token the SPI presents to BACEN. Empty: minted with the HS256 secret.
+    std::string bacen_token;
 
     // DICT: overrides of the lookup rate limits as a JSON object (dict/rate_limit.hpp,
     // ApplyRateLimitOverrides); empty: the document's numbers.

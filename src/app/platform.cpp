@@ -18,6 +18,7 @@
 #include "core/bus/in_process_bus.hpp"
 #include "core/db/database.hpp"
 #include "core/http/server.hpp"
+#include "core/ids.hpp"
 #include "core/jobs/scheduler.hpp"
 #include "core/json/json.hpp"
 #include "core/log.hpp"
@@ -130,6 +131,7 @@ struct Platform::Impl {
     std::unique_ptr<settlement::ScheduleRunner> schedule_runner;
     std::unique_ptr<spi::SpiStore> spi_store;
     std::unique_ptr<spi::SpiService> spi_service;
+    std::unique_ptr<spi::BacenLink> spi_link;  // before the service in destruction order
     std::unique_ptr<dict::DictStore> dict_store;
     std::unique_ptr<dict::DictService> dict_service;
     std::unique_ptr<dict::ClaimStore> claim_store;
@@ -254,19 +256,49 @@ Result<std::unique_ptr<Platform>> Platform::Create(const ServeConfig& config) {
         }
     }
     if (impl->services.contains("spi")) {
+        if (!IsIspb(config.spi_ispb)) {
+            return Error::InvalidArgument("--spi-ispb must be 8 digits");
+        }
+        if (!config.bacen_url.empty()) {
+            DICTRA_RETURN_IF_ERROR(spi::ParseHttpUrl(config.bacen_url));
+        }
         DICTRA_RETURN_IF_ERROR(database.Migrate("spi", spi::SpiStore::Migrations()));
         impl->spi_store = std::make_unique<spi::SpiStore>(database);
         Impl* raw = impl.get();
         spi::Probes probes{
-            // The simulator is next door when this process runs it; a separate BACEN endpoint
-            // is probed over the wire once the SPI client exists (issue 6).
-            .bacen_reachable = [raw] { return raw->bacen_service != nullptr; },
+            // A real request to --bacen-url (or the listener next door).
+            .bacen_reachable = [raw] { return raw->spi_link && raw->spi_link->Probe(); },
             .bus_connected = [] { return true; },
         };
-        impl->spi_service =
-            std::make_unique<spi::SpiService>(*impl->spi_store, impl->clock, std::move(probes));
+        impl->spi_service = std::make_unique<spi::SpiService>(
+            *impl->spi_store, impl->clock, std::move(probes),
+            spi::SpiOptions{.ispb = config.spi_ispb, .registry = &impl->registry});
+        // The SPI's credentials at BACEN: a configured token, else one minted with our own
+        // HS256 secret (the simulator accepts the platform's tokens).
+        std::function<std::string()> token_source;
+        if (!config.bacen_token.empty()) {
+            token_source = [token = config.bacen_token] { return token; };
+        } else if (config.jwt.public_key.empty()) {
+            DICTRA_ASSIGN_OR_RETURN(std::string secret, ResolveJwtSecret(config.jwt));
+            DICTRA_ASSIGN_OR_RETURN(auth::TokenMinter minter,
+                                    auth::TokenMinter::ForHs256(secret, impl->clock));
+            token_source = [minter = std::move(minter), ispb = config.spi_ispb] {
+                auto token = minter.Mint(auth::TokenRequest{
+                    .sub = "spi", .ispb = ispb, .scopes = {}, .ttl = std::chrono::seconds(300)});
+                return token.ok() ? *token : std::string();
+            };
+        }
+        impl->spi_link = std::make_unique<spi::BacenLink>(
+            *impl->spi_service,
+            spi::BacenLinkOptions{
+                .ispb = config.spi_ispb,
+                .token_source = std::move(token_source),
+                // A pull may wait BACEN's whole long poll; a client that gave up earlier would
+                // lose what BACEN hands out meanwhile (delivery is at most once).
+                .pull_timeout = std::chrono::milliseconds(config.bacen_long_poll_ms) +
+                                std::chrono::seconds(20)});
         http::Router router;
-        spi::AddRoutes(router, *impl->spi_service);
+        spi::AddRoutes(router, *impl->spi_service, impl->spi_link.get());
         build("spi", std::move(router), spi::RenderError);
     }
     if (impl->services.contains("dict")) {
@@ -352,6 +384,23 @@ Status Platform::Start() {
     }
     log::Flush();
     impl_->runtime->Start();
+    if (impl_->spi_link) {
+        std::string url = impl_->config.bacen_url;
+        if (url.empty()) {
+            // The listener of this process, else a simulator on --bacen-port of this host; a
+            // wildcard address is reached on loopback.
+            std::string host = impl_->config.host;
+            if (host == "0.0.0.0" || host == "::" || host.empty()) host = "127.0.0.1";
+            url = "http://" + host + ":" + std::to_string(impl_->config.bacen_port);
+            for (RunningService& service : impl_->running) {
+                if (service.name == "bacen") {
+                    url = "http://" + host + ":" + std::to_string(service.server->port());
+                }
+            }
+        }
+        DICTRA_ASSIGN_OR_RETURN(spi::HttpEndpoint endpoint, spi::ParseHttpUrl(url));
+        impl_->spi_link->Start(std::move(endpoint));
+    }
     impl_->scheduler->Start();
     if (impl_->schedule_runner) impl_->schedule_runner->Start();
     return Ok();
@@ -364,7 +413,10 @@ void Platform::Shutdown() {
     log::Flush();
     for (RunningService& service : impl_->running) service.server->BeginShutdown();
     // Waiting stream pulls are answered (204) now rather than at their long-poll deadline.
+    // The SPI stops pulling before the simulator answers the waiting pulls.
+    if (impl_->spi_link) impl_->spi_link->RequestStop();
     if (impl_->bacen_service) impl_->bacen_service->Stop();
+    if (impl_->spi_link) impl_->spi_link->Stop();
     const auto grace = std::chrono::milliseconds(impl_->config.shutdown_grace_ms);
     const auto deadline = std::chrono::steady_clock::now() + grace;
     bool drained = true;

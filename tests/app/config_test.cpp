@@ -58,5 +58,20 @@ TEST(ServeConfigTest, FlagsWinOverEnvironmentWhichWinsOverDefaults) {
     EXPECT_EQ(config.PortOf("bacen"), 8090);
 }
 
+TEST(ServeConfigTest, SpiBacenFlagsAndTheirEnvironment) {
+    ::setenv("DICTRA_BACEN_URL", "http://bacen.local:9000", 1);
+    ServeConfig config;
+    CLI::App app;
+    AddServeFlags(app, config);
+    const char* argv[] = {"serve", "--spi-ispb", "87654321", "--bacen-token", "abc"};
+    app.parse(5, const_cast<char**>(argv));
+    ::unsetenv("DICTRA_BACEN_URL");
+    EXPECT_EQ(config.bacen_url, "http://bacen.local:9000");
+    EXPECT_EQ(config.spi_ispb, "87654321");
+    EXPECT_EQ(config.bacen_token, "abc");
+    EXPECT_EQ(ServeConfig{}.spi_ispb, "12345678");
+    EXPECT_TRUE(ServeConfig{}.bacen_url.empty());
+}
+
 }  // namespace
 }  // namespace dictra::app

@@ -1,0 +1,124 @@
+// The SPI's connection to BACEN over the ICOM HTTP interface (docs/bacen.md, docs/spi.md).
+//
+// Two background threads:
+//   sender  sends due payments (SpiService::SendDue) as pacs.008: POST /api/v1/in/{ispb}/msgs.
+//           Woken at once by Notify() after a payment is created, else every poll interval.
+//   puller  opens our stream (GET /api/v1/out/{ispb}/stream/start) and follows PI-Pull-Next for
+//           as long as it runs, handing every message to SpiService::HandleIncoming. When BACEN
+//           is away it backs off and opens a new stream.
+// Echo() and Probe() use their own connections, so neither waits behind a long poll.
+//
+// Authentication: every request carries `Authorization: Bearer <token_source()>` (the
+// simulator's stand-in for ICOM's mutual TLS).
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "core/clock.hpp"
+#include "spi/http_client.hpp"
+#include "spi/service.hpp"
+
+namespace dictra::spi {
+
+struct BacenLinkOptions {
+    std::string ispb;
+    std::function<std::string()> token_source;
+    // How long one pull may take (BACEN's long poll plus the network). Also bounds shutdown.
+    std::chrono::milliseconds pull_timeout{30'000};
+    std::chrono::milliseconds send_timeout{5'000};
+    std::chrono::milliseconds sender_poll{200};
+    std::chrono::milliseconds reconnect_first{100};
+    std::chrono::milliseconds reconnect_max{5'000};
+    std::chrono::milliseconds echo_timeout{5'000};
+    std::chrono::milliseconds probe_timeout{1'000};
+    std::int64_t send_batch_max = 100;
+};
+
+struct EchoResult {
+    std::string message_id;
+    std::string resource_id;
+    std::int64_t latency_ms = 0;
+};
+
+class BacenLink : public BacenGateway {
+ public:
+    BacenLink(SpiService& service, BacenLinkOptions options);
+    ~BacenLink() override;
+
+    // Connects to `endpoint` and starts both threads. Call once. Before Start, Echo answers
+    // kUnavailable and Probe false.
+    void Start(HttpEndpoint endpoint);
+    // Asks the threads to stop; they finish their current request first.
+    void RequestStop();
+    // RequestStop, then waits for both threads and closes our stream (best effort).
+    void Stop();
+
+    // Wakes the sender (a payment was created).
+    void Notify();
+
+    // pibr.001 to BACEN as `ispb` and waits for the pibr.002 on our stream. kUnavailable when
+    // BACEN does not take the request or its answer does not come within echo_timeout.
+    // REQUIRES: ispb is the ISPB this link pulls for (else the answer goes to another stream).
+    Result<EchoResult> Echo();
+    // Echo on a thread of its own, then `done(result)` there. The HTTP server's handlers must not
+    // wait 5 s for BACEN on an I/O thread. At most kEchoesInFlightMax at once (more answer
+    // kUnavailable at once); Stop() waits for those in flight.
+    void EchoAsync(std::function<void(Result<EchoResult>)> done);
+    // Runs `task` on a new thread unless stopping or kEchoesInFlightMax tasks run; false then.
+    bool RunDetached(std::function<void()> task);
+    static constexpr int kEchoesInFlightMax = 16;
+
+    // True when BACEN answers GET /health with 2xx within probe_timeout.
+    bool Probe();
+    // Probe on a thread of its own, then `done(reachable)` there (same limits as EchoAsync). In
+    // the embedded process BACEN may be served by the very I/O thread that would wait.
+    void ProbeAsync(std::function<void(bool)> done);
+
+    // BacenGateway: one POST of one message on the sender's connection.
+    Result<SendReceipt> Send(std::string_view xml) override;
+
+ private:
+    Result<SendReceipt> Post(HttpClient& client, std::string_view xml,
+                             std::chrono::milliseconds timeout);
+    HeaderList AuthHeaders() const;
+    void SenderLoop();
+    void PullerLoop();
+    // Sleeps up to `duration` unless stopping; false when stopping.
+    bool Pause(std::chrono::milliseconds duration);
+
+    SpiService& service_;
+    BacenLinkOptions options_;
+    // Created by Start, before the threads; never replaced.
+    std::unique_ptr<HttpClient> send_client_;  // sender thread only
+    std::unique_ptr<HttpClient> pull_client_;  // puller thread only
+    std::mutex echo_client_mutex_;
+    std::unique_ptr<HttpClient> echo_client_;  // guarded by echo_client_mutex_
+    std::mutex probe_client_mutex_;
+    std::unique_ptr<HttpClient> probe_client_;  // guarded by probe_client_mutex_
+    std::atomic<bool> started_{false};
+
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    bool stopping_ = false;     // guarded by mutex_
+    bool notified_ = false;     // guarded by mutex_
+    int echoes_in_flight_ = 0;  // guarded by mutex_
+    // Echo requests waiting for their pibr.002, by data; the value is set on arrival.
+    std::map<std::string, std::optional<std::chrono::steady_clock::time_point>>
+        echo_waiters_;         // guarded by mutex_
+    std::string stream_path_;  // puller thread only
+
+    std::thread sender_;
+    std::thread puller_;
+};
+
+}  // namespace dictra::spi
