@@ -1,6 +1,7 @@
 #include "core/http/server.hpp"
 
 #include <atomic>
+#include <boost/asio/bind_executor.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
@@ -646,8 +647,12 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket) {
             Response response;
             if (route.async_handler) {
                 auto home = stream.get_executor();
-                if (route_options.execution == Execution::kWorker)
-                    co_await asio::post(runtime.worker_pool.get_executor(), asio::use_awaitable);
+                if (route_options.execution == Execution::kWorker) {
+                    // bind_executor: the coroutine resumes on the pool. A bare use_awaitable
+                    // would resume on the connection's own (I/O) executor.
+                    const auto pool = runtime.worker_pool.get_executor();
+                    co_await asio::post(asio::bind_executor(pool, asio::use_awaitable));
+                }
                 // The handler's work answers on its own thread; the answer is posted back here.
                 response =
                     co_await asio::async_initiate<decltype(asio::use_awaitable), void(Response)>(
@@ -663,10 +668,13 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket) {
             } else if (route_options.execution == Execution::kInline) {
                 response = dispatcher.Run(route, request);
             } else {
+                // Over to the worker pool for the blocking handler, then back to the I/O
+                // executor that owns the stream (bind_executor picks where the coroutine resumes).
                 auto home = stream.get_executor();
-                co_await asio::post(runtime.worker_pool.get_executor(), asio::use_awaitable);
+                const auto pool = runtime.worker_pool.get_executor();
+                co_await asio::post(asio::bind_executor(pool, asio::use_awaitable));
                 response = dispatcher.Run(route, request);
-                co_await asio::post(home, asio::use_awaitable);
+                co_await asio::post(asio::bind_executor(home, asio::use_awaitable));
             }
             body_file_guard.reset();
             keep_alive = keep_alive && !draining.load();

@@ -5,7 +5,10 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
+#include <set>
 #include <thread>
+#include <vector>
 
 #include "testing/http_client.hpp"
 
@@ -80,6 +83,15 @@ class ServerTest : public ::testing::Test {
         router.Add(Method::kGet, "/boom", [](Request&) -> Result<Response> {
             throw std::runtime_error("SELECT secret FROM internals");
         });
+        // A blocking handler on the worker pool (the default execution), noting its thread.
+        router.Add(Method::kGet, "/worker-sleep", [this](Request&) -> Result<Response> {
+            {
+                std::lock_guard lock(worker_threads_mutex_);
+                worker_threads_.insert(std::this_thread::get_id());
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+            return JsonText(Status::kOk, "{}");
+        });
         router.Add(Method::kGet, "/slow", [](Request&) -> Result<Response> {
             std::this_thread::sleep_for(std::chrono::milliseconds(400));
             return JsonText(Status::kOk, R"({"slow":true})");
@@ -134,6 +146,8 @@ class ServerTest : public ::testing::Test {
     std::atomic<int> exchanges_{0};
     std::atomic<int> last_status_{0};
     std::filesystem::path upload_path_;
+    std::mutex worker_threads_mutex_;
+    std::set<std::thread::id> worker_threads_;
 };
 
 TEST_F(ServerTest, ServesJsonAndKeepsTheConnectionAlive) {
@@ -208,6 +222,24 @@ TEST_F(ServerTest, AsynchronousHandlersAnswerFromAnotherThread) {
     ASSERT_TRUE(boom.ok());
     EXPECT_EQ(boom->status, 500);
     EXPECT_EQ(boom->body.find("SELECT"), std::string::npos);
+}
+
+// Blocking handlers run on the worker pool (4 threads), not on the 2 I/O threads: 8 requests at
+// once are served by more threads than there are I/O threads.
+TEST_F(ServerTest, BlockingHandlersRunOnTheWorkerPool) {
+    std::vector<std::thread> clients;
+    std::atomic<int> ok{0};
+    for (int client_idx = 0; client_idx < 8; ++client_idx) {
+        clients.emplace_back([this, &ok] {
+            HttpClient client(port_);
+            auto response = client.Get("/worker-sleep", Auth());
+            if (response.ok() && response->status == 200) ok.fetch_add(1);
+        });
+    }
+    for (auto& client : clients) client.join();
+    EXPECT_EQ(ok.load(), 8);
+    std::lock_guard lock(worker_threads_mutex_);
+    EXPECT_GT(worker_threads_.size(), 2u) << "blocking handlers ran on the I/O threads";
 }
 
 TEST_F(ServerTest, EchoesBodies) {
