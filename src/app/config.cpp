@@ -124,8 +124,9 @@ void AddServeFlags(CLI::App& command, ServeConfig& config) {
         .add_option("--dict-institutions", config.dict_institutions,
                     "DICT institutions created when absent: ISPB:CATEGORY:Name,...")
         ->envname("DICTRA_DICT_INSTITUTIONS");
-    .add_option("--bacen-url", config.bacen_url,
-                "BACEN ICOM base URL for the SPI service (default: this process's listener)")
+    command
+        .add_option("--bacen-url", config.bacen_url,
+                    "BACEN ICOM base URL for the SPI service (default: this process's listener)")
         ->envname("DICTRA_BACEN_URL");
     command.add_option("--spi-ispb", config.spi_ispb, "ISPB of the participant the SPI serves")
         ->envname("DICTRA_SPI_ISPB");

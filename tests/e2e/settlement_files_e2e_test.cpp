@@ -224,13 +224,13 @@ TEST_F(SettlementFilesE2eTest, TheDocumentsFourColumnCsvCreatesItsTwoPayments) {
     const std::int64_t id = ImportOk(kSeedCsv, "CSV");
     auto done = Process(id);
     EXPECT_EQ(done.at("status").as_string(), "COMPLETED");
-    EXPECT_EQ(done.at("success_records").as_int64(), 2);
+    EXPECT_EQ(done.at("processed_records").as_int64(), 2);
     EXPECT_EQ(done.at("failed_records").as_int64(), 0);
     auto payments = ParseBody(Send("GET", "/api/v1/payments"));
     ASSERT_EQ(payments.at("data").as_array().size(), 2u);
     for (const auto& payment : payments.at("data").as_array()) {
-        EXPECT_EQ(payment.at("debtor").at("ispb").as_string(), "12345678");
-        EXPECT_EQ(payment.at("creditor").at("ispb").as_string(), "87654321");
+        EXPECT_EQ(payment.at("debtor_ispb").as_string(), "12345678");
+        EXPECT_EQ(payment.at("creditor_ispb").as_string(), "87654321");
     }
 }
 
