@@ -35,6 +35,9 @@ kill %1; wait %1 2>/dev/null || true
 
 # --- nginx: one worker, a static JSON body of the same size, no access log
 printf '{"status":"ok"}' > "$work/health.json"
+# nginx's worker runs as an unprivileged user: it must be able to read the file (mktemp -d is
+# 0700), or every answer is a 403 and the comparison means nothing.
+chmod 0755 "$work"; chmod 0644 "$work/health.json"
 cat > "$work/nginx.conf" <<CONF
 worker_processes 1;
 worker_cpu_affinity auto;
@@ -54,6 +57,8 @@ http {
 CONF
 taskset -c $server_cpu "$nginx_bin" -c "$work/nginx.conf" -p "$work"
 sleep 0.3
+curl -sf -o /dev/null http://127.0.0.1:18089/health \
+  || { echo "nginx does not answer 200 on /health: see $work/nginx-error.log"; exit 1; }
 taskset -c $client_cpu wrk -t1 -c"$connections" -d2s "http://127.0.0.1:18089/health" >/dev/null
 nginx_out=$(taskset -c $client_cpu wrk -t1 -c"$connections" -d"$duration" --latency "http://127.0.0.1:18089/health")
 kill "$(cat "$work/nginx.pid")"

@@ -59,6 +59,9 @@ stop_dictra
 
 # --- 3. nginx static JSON on the same core
 printf '{"status":"ok"}' > "$work/health.json"
+# nginx's worker runs as an unprivileged user: it must be able to read the file (mktemp -d is
+# 0700), or every answer is a 403 and the comparison means nothing.
+chmod 0755 "$work"; chmod 0644 "$work/health.json"
 cat > "$work/nginx.conf" <<CONF
 worker_processes 1;
 daemon on;
@@ -74,6 +77,8 @@ http {
 CONF
 taskset -c $server_cpu "$nginx_bin" -c "$work/nginx.conf" -p "$work"
 sleep 0.3
+curl -sf -o /dev/null http://127.0.0.1:18089/health \
+  || { echo "nginx does not answer 200 on /health: see $work/nginx-error.log"; exit 1; }
 nginx_out=$(taskset -c $client_cpu wrk -t1 -c64 -d"$duration" "http://127.0.0.1:18089/health")
 kill "$(cat "$work/nginx.pid")"
 
