@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "formats/brcode/brcode.hpp"
+#include "formats/brcode/crc16.hpp"
 #include "formats/brcode/tlv.hpp"
 
 namespace {
@@ -22,6 +23,9 @@ void Require(bool condition) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     namespace brcode = dictra::formats::brcode;
     const std::string_view payload(reinterpret_cast<const char*>(data), size);
+
+    // The CRC's fast paths (folding, slicing) agree with its byte-at-a-time definition.
+    Require(brcode::Crc16CcittFalse(payload) == brcode::Crc16CcittFalseBytewise(payload));
 
     // The TLV reader alone, both ways of counting, on any length of input.
     for (const auto unit : {brcode::TlvLengthUnit::kCharacters, brcode::TlvLengthUnit::kBytes}) {

@@ -45,14 +45,21 @@ bool HasSpace(std::string_view value) {
 bool IsPrintable(std::string_view text) {
     std::size_t pos = 0;
 #if defined(__SSE2__)
-    // 16 bytes per step. Compared as signed bytes, 0x80..0xFF are negative and fail "> 0x1F".
-    const __m128i above_controls = _mm_set1_epi8(0x1F);
-    const __m128i delete_char = _mm_set1_epi8(0x7F);
-    for (; pos + 16 <= text.size(); pos += 16) {
-        const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + pos));
-        const __m128i printable = _mm_andnot_si128(_mm_cmpeq_epi8(bytes, delete_char),
-                                                   _mm_cmpgt_epi8(bytes, above_controls));
-        if (_mm_movemask_epi8(printable) != 0xFFFF) return false;
+    // 16 bytes per step, the verdicts ANDed together and looked at once; the last step overlaps
+    // the one before so no byte-at-a-time tail is left. Compared as signed bytes, 0x80..0xFF are
+    // negative and fail "> 0x1F".
+    if (text.size() >= 16) {
+        const __m128i above_controls = _mm_set1_epi8(0x1F);
+        const __m128i delete_char = _mm_set1_epi8(0x7F);
+        const auto printable_at = [&](std::size_t at) {
+            const __m128i bytes =
+                _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + at));
+            return _mm_andnot_si128(_mm_cmpeq_epi8(bytes, delete_char),
+                                    _mm_cmpgt_epi8(bytes, above_controls));
+        };
+        __m128i all = printable_at(text.size() - 16);
+        for (; pos + 16 <= text.size(); pos += 16) all = _mm_and_si128(all, printable_at(pos));
+        return _mm_movemask_epi8(all) == 0xFFFF;
     }
 #endif
     for (; pos + 8 <= text.size(); pos += 8) {

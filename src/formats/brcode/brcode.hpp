@@ -22,6 +22,7 @@
 
 #include <array>
 #include <cstddef>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -181,10 +182,16 @@ class PayloadBuffer {
     bool overflowed() const { return size_ > bytes_.size(); }
     void clear() { size_ = 0; }
 
-    void Append(std::string_view bytes);
+    void Append(std::string_view bytes) {
+        if (char* place = Extend(bytes.size())) std::memcpy(place, bytes.data(), bytes.size());
+    }
     // `count` bytes to write at the end, or nullptr when they would pass the capacity (they
     // are counted either way).
-    char* Extend(std::size_t count);
+    char* Extend(std::size_t count) {
+        const std::size_t begin = size_;
+        size_ += count;
+        return size_ <= bytes_.size() ? bytes_.data() + begin : nullptr;
+    }
 
  private:
     std::array<char, kPayloadBytesMax> bytes_;

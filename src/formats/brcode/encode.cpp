@@ -131,10 +131,19 @@ class Writer {
 
     const std::optional<Error>& error() const { return error_; }
 
+    // REQUIRES: id is 2 characters.
     void Field(std::string_view id, std::string_view value) {
-        if (!CheckLength(id, value.size())) return;
-        WriteHeader(id, value.size());
-        out_.Append(value);
+        if (value.empty() || value.size() > kTlvValueCharsMax) [[unlikely]] {
+            FailLength(id, value.size());
+            return;
+        }
+        // One reservation for ID, length and value: this runs a dozen times per code.
+        if (char* place = out_.Extend(kTlvIdDigits + kTlvLengthDigits + value.size())) {
+            place[0] = id[0];
+            place[1] = id[1];
+            WriteTwoDigits(value.size(), place + kTlvIdDigits);
+            std::memcpy(place + kTlvIdDigits + kTlvLengthDigits, value.data(), value.size());
+        }
     }
 
     void FreeText(std::string_view id, std::string_view text) {
@@ -143,7 +152,10 @@ class Writer {
             return;
         }
         const std::size_t folded = FoldToAsciiInto(text, nullptr);
-        if (!CheckLength(id, folded)) return;
+        if (folded == 0 || folded > kTlvValueCharsMax) {
+            FailLength(id, folded);
+            return;
+        }
         WriteHeader(id, folded);
         if (char* place = out_.Extend(folded)) FoldToAsciiInto(text, place);
     }
@@ -166,27 +178,31 @@ class Writer {
     }
     void CloseTemplate(const Open& open, std::string_view name, std::string_view hint) {
         const std::size_t value_size = out_.size() - open.value_begin;
-        if (value_size > kTlvValueCharsMax) {
-            Fail(Error::InvalidArgument(std::string(open.id) + " " + std::string(name) + ": " +
-                                            std::to_string(value_size) + " characters; at most " +
-                                            std::to_string(kTlvValueCharsMax) + " (" +
-                                            std::string(hint) + ")",
-                                        std::string(open.id)));
+        if (value_size > kTlvValueCharsMax) [[unlikely]] {
+            FailTemplate(open.id, name, hint, value_size);
             return;
         }
         if (open.length != nullptr) WriteTwoDigits(value_size, open.length);
     }
 
  private:
-    bool CheckLength(std::string_view id, std::size_t characters) {
+    // The errors are built out of line: the hot path only tests the length.
+    [[gnu::cold, gnu::noinline]] void FailLength(std::string_view id, std::size_t characters) {
         if (characters == 0) {
             Fail(Error::InvalidArgument(std::string(id) + ": value is empty"));
-        } else if (characters > kTlvValueCharsMax) {
+        } else {
             Fail(Error::InvalidArgument(std::string(id) + ": value is " +
                                         std::to_string(characters) + " characters; at most " +
                                         std::to_string(kTlvValueCharsMax) + " fit a data object"));
         }
-        return !error_;
+    }
+    [[gnu::cold, gnu::noinline]] void FailTemplate(std::string_view id, std::string_view name,
+                                                   std::string_view hint, std::size_t characters) {
+        Fail(Error::InvalidArgument(std::string(id) + " " + std::string(name) + ": " +
+                                        std::to_string(characters) + " characters; at most " +
+                                        std::to_string(kTlvValueCharsMax) + " (" +
+                                        std::string(hint) + ")",
+                                    std::string(id)));
     }
     void Fail(Error error) {
         if (!error_) error_ = std::move(error);
@@ -260,16 +276,6 @@ Status Seal(PayloadBuffer& out) {
 }
 
 }  // namespace
-
-void PayloadBuffer::Append(std::string_view bytes) {
-    if (char* place = Extend(bytes.size())) std::memcpy(place, bytes.data(), bytes.size());
-}
-
-char* PayloadBuffer::Extend(std::size_t count) {
-    const std::size_t begin = size_;
-    size_ += count;
-    return size_ <= bytes_.size() ? bytes_.data() + begin : nullptr;
-}
 
 Result<BrCode> Canonicalize(const BrCode& code) {
     DICTRA_RETURN_IF_ERROR(CheckFields(code));

@@ -34,6 +34,29 @@ TEST(Crc16CcittFalse, EightBytesAtATimeMatchesTheBytewiseDefinition) {
     }
 }
 
+TEST(Crc16CcittFalse, FoldingMatchesTheBytewiseDefinitionAtAnyAlignment) {
+    // Inputs of 32 bytes or more are folded 16 bytes at a time where the CPU can: every start
+    // offset within 16 bytes, lengths across several folds, and runs of 0x00 and 0xFF.
+    std::string bytes(700, '\0');
+    std::uint32_t state = 777;
+    for (char& c : bytes) {
+        state = state * 1103515245u + 12345u;
+        c = static_cast<char>(state >> 16);
+    }
+    const std::string_view all(bytes);
+    for (std::size_t start = 0; start < 16; ++start) {
+        for (std::size_t length : {31u, 32u, 33u, 47u, 48u, 64u, 150u, 255u, 512u, 680u}) {
+            const std::string_view part = all.substr(start, length);
+            ASSERT_EQ(Crc16CcittFalse(part), Crc16CcittFalseBytewise(part))
+                << "start " << start << " length " << length;
+        }
+    }
+    for (const char filler : {'\0', '\xFF'}) {
+        const std::string run(100, filler);
+        EXPECT_EQ(Crc16CcittFalse(run), Crc16CcittFalseBytewise(run));
+    }
+}
+
 TEST(WriteCrc16, WritesTheSameDigitsWithoutAllocating) {
     char out[4] = {};
     WriteCrc16(0x0DC6, out);
