@@ -194,7 +194,7 @@ Result<std::string> FinishEnvelope(XmlWriter&& writer) {
 
 Result<ParsedEnvelope> ParseEnvelope(std::string_view xml) {
     DICTRA_ASSIGN_OR_RETURN(XmlDocument tree, XmlDocument::Parse(xml));
-    Element root(tree.root(), "Envelope");
+    Element root = tree.Root("Envelope");
     if (root.name() != "Envelope") {
         return root.Fail("the root element is " + Quote(root.name()) + ", expected 'Envelope'");
     }

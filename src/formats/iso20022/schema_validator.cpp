@@ -5,6 +5,7 @@
 #include <fstream>
 #include <iterator>
 
+#include "formats/iso20022/libxml2_document.hpp"
 #include "formats/iso20022/xml_reader.hpp"
 #include "formats/iso20022/xml_writer.hpp"
 
@@ -67,7 +68,7 @@ Result<std::string> TargetNamespaceOf(const std::filesystem::path& path) {
     if (!document.ok()) {
         return Error::InvalidArgument("schema " + path.string() + ": " + document.error().message);
     }
-    internal::Element root(document->root(), "schema");
+    internal::Element root = document->Root("schema");
     if (root.name() != "schema" || root.namespace_uri() != kXmlSchemaNamespace) {
         return Error::InvalidArgument("schema " + path.string() + " is not an xs:schema");
     }
@@ -124,7 +125,7 @@ Result<SchemaValidator> SchemaValidator::Load(const std::vector<std::filesystem:
 }
 
 std::vector<SchemaIssue> SchemaValidator::Check(std::string_view xml) const {
-    auto document = internal::XmlDocument::Parse(xml);
+    auto document = internal::Libxml2Document::Parse(xml);
     if (!document.ok()) return {SchemaIssue{0, document.error().message}};
 
     internal::ThreadErrorCapture thread_errors;

@@ -1,29 +1,34 @@
-// Internal to dictra_iso20022: safe parsing of untrusted XML with libxml2, and a strict cursor over
-// the element children of one element. Not part of the module's API.
+// Internal to dictra_iso20022: safe parsing of untrusted XML, and a strict cursor over the element
+// children of one element. Not part of the module's API.
 //
-// XmlDocument::Parse is the only way XML enters this module. It refuses, with an error naming
-// the line: input over `bytes_max`; any DOCTYPE (so no DTD, no entity declaration, no external
-// entity, no billion laughs: the parser is stopped at the DOCTYPE, before the internal subset is
-// read); nesting deeper than `depth_max` (counted in the SAX callback, the parser is stopped);
-// a declared encoding other than UTF-8; anything that is not well-formed. It never touches the
-// network or the file system (XML_PARSE_NONET, no DTD loading, no XInclude, no entity
-// substitution, XML_PARSE_HUGE off). libxml2's messages go to a per-parse callback and to a
-// per-thread handler installed for the duration of the call, never to stderr.
+// XmlDocument::Parse is the only way a message enters this module. pugixml parses the text into
+// its compact tree (no libxml2 DOM: that cost two thirds of a pacs.008 parse, see
+// docs/performance.md); Parse then checks what pugixml leaves to its caller, so that only
+// well-formed, namespace-well-formed UTF-8 XML 1.0 gets through. It refuses, with an error naming
+// the line: input over `bytes_max`; any DOCTYPE (pugixml reads a DOCTYPE as one opaque node and
+// never declares, loads or expands an entity from it, so XXE and billion laughs have nothing to
+// work with); an entity reference other than the five predefined ones; a character reference to
+// a character XML forbids; nesting deeper than `depth_max`; more than `attributes_max` attributes
+// on one element; a declared encoding other than UTF-8; bytes that are not UTF-8 or characters
+// XML forbids (control characters, U+FFFE, U+FFFF); an unbound namespace prefix; a repeated
+// attribute; anything else that is not well-formed. It never touches the network or the file
+// system (pugixml has no such code) and prints nothing. Memory is bounded by the input size: the
+// tree costs a few tens of bytes per node, whatever the nesting.
 //
 // Children walks an element's children the way an XSD sequence reads them: each Required /
 // Optional / Repeated call takes the next elements in document order, and End() refuses what is
 // left. Every child must be in the parent's namespace, carry no attributes but the allowed ones,
 // and the text between children must be whitespace. Errors are kInvalidArgument with the message
-// "line N: <path>: <what>" and `field` = the element path ("Envelope/AppHdr/Fr").
+// "line N: <path>: <what>" and `field` = the element path ("Envelope/AppHdr/Fr"). Line numbers are
+// computed only when an error is reported.
 #pragma once
 
-#include <libxml/tree.h>
-#include <libxml/xmlerror.h>
-
 #include <cstddef>
+#include <cstdint>
 #include <initializer_list>
 #include <memory>
 #include <optional>
+#include <pugixml.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,66 +38,86 @@
 
 namespace dictra::formats::iso20022::internal {
 
+// Our messages have at most 4 attributes on one element (XMLDSig's Reference); the limit keeps
+// the repeated-attribute check cheap on hostile input.
+inline constexpr std::size_t kXmlAttributesPerElementMax = 32;
+
 struct XmlLimits {
     std::size_t bytes_max = kXmlBytesMax;
     std::size_t depth_max = kXmlDepthMax;
+    std::size_t attributes_max = kXmlAttributesPerElementMax;
 };
 
-// Calls xmlInitParser once per process (libxml2 needs it before concurrent use).
-void InitLibxml2Once();
+// One node of the tree the readers walk: an element or a piece of text (text and CDATA; comments
+// and processing instructions are checked, then left out). Names and text point into pugixml's
+// buffer, with references already expanded.
+struct XmlNode {
+    static constexpr std::uint32_t kNone = static_cast<std::uint32_t>(-1);
 
-// Installs, for the calling thread and the lifetime of the object, libxml2 error handlers that
-// keep the first error (and its line) instead of printing it. Restores the previous handlers.
-class ThreadErrorCapture {
- public:
-    ThreadErrorCapture();
-    ~ThreadErrorCapture();
-    ThreadErrorCapture(const ThreadErrorCapture&) = delete;
-    ThreadErrorCapture& operator=(const ThreadErrorCapture&) = delete;
-
-    bool has_error() const { return !message_.empty(); }
-    const std::string& message() const { return message_; }
-    int line() const { return line_; }
-    // Used by the C callbacks.
-    void Record(int line, std::string_view message);
-
- private:
-    void* previous_structured_context_;
-    xmlStructuredErrorFunc previous_structured_handler_;
-    void* previous_generic_context_;
-    xmlGenericErrorFunc previous_generic_handler_;
-    std::string message_;
-    int line_ = 0;
+    bool is_element = false;
+    bool blank = false;  // text of whitespace only
+    // Reached through Children::Repeated: its path carries its index ("CdtTrfTxInf[2]").
+    bool indexed = false;
+    std::uint32_t parent = kNone;
+    std::uint32_t first_child = kNone;
+    std::uint32_t next_sibling = kNone;
+    std::uint32_t first_attribute = 0;  // into XmlTree::attributes
+    std::uint32_t attribute_count = 0;
+    std::string_view prefix;         // element: "" when none
+    std::string_view local_name;     // element
+    std::string_view namespace_uri;  // element: resolved while parsing, "" when none
+    std::string_view text;           // text
+    pugi::xml_node source_node;      // for its offset in the input, on the error path only
 };
+
+// An attribute that is not a namespace declaration.
+struct XmlAttribute {
+    std::string_view prefix;
+    std::string_view local_name;
+    std::string_view namespace_uri;  // "" when unprefixed
+    std::string_view value;
+};
+
+// The parsed tree and the text it came from (line numbers are counted in the text).
+struct XmlTree {
+    pugi::xml_document document;
+    std::string source;
+    std::vector<XmlNode> nodes;  // nodes[0] is the root element
+    std::vector<XmlAttribute> attributes;
+    std::string root_path;  // what errors call the root ("Envelope")
+
+    // 1-based line of the byte at `offset` of `source` (CR LF, CR and LF each end a line).
+    int LineAt(std::size_t offset) const;
+    int LineOf(std::uint32_t node_index) const;
+};
+
+class Element;
 
 class XmlDocument {
  public:
     static Result<XmlDocument> Parse(std::string_view xml, XmlLimits limits = {});
 
-    const xmlNode* root() const { return xmlDocGetRootElement(doc_.get()); }
-    xmlDoc* get() const { return doc_.get(); }
+    // The root element, named `path` in errors.
+    Element Root(std::string path) const;
 
  private:
-    struct Free {
-        void operator()(xmlDoc* doc) const { xmlFreeDoc(doc); }
-    };
-    explicit XmlDocument(xmlDoc* doc) : doc_(doc) {}
-    std::unique_ptr<xmlDoc, Free> doc_;
+    explicit XmlDocument(std::unique_ptr<XmlTree> tree) : tree_(std::move(tree)) {}
+    // On the heap so that Elements keep pointing at it when the document is moved.
+    std::unique_ptr<XmlTree> tree_;
 };
 
 // `text` quoted for an error message, cut to a few dozen characters (on a UTF-8 boundary).
 std::string Quote(std::string_view text);
 
-// One element and its path from the root ("Envelope/AppHdr/Fr").
+// One element of a parsed document. A small value: copy it freely.
+// REQUIRES: the XmlDocument it came from outlives it.
 class Element {
  public:
-    Element(const xmlNode* node, std::string path) : node_(node), path_(std::move(path)) {}
-
-    const xmlNode* node() const { return node_; }
-    const std::string& path() const { return path_; }
+    // Its path from the root ("Envelope/AppHdr/Fr"), built when asked (errors only, mostly).
+    std::string path() const;
     int line() const;
-    std::string_view name() const;
-    std::string_view namespace_uri() const;  // "" when none
+    std::string_view name() const { return node().local_name; }              // without prefix
+    std::string_view namespace_uri() const { return node().namespace_uri; }  // "" when none
 
     // kInvalidArgument "line N: <path>: <what>", field = path.
     Error Fail(std::string_view what) const;
@@ -105,12 +130,18 @@ class Element {
     // The value of the unqualified attribute `name`, or nullopt.
     std::optional<std::string> Attribute(std::string_view name) const;
     // Refuses any attribute except the unqualified ones listed and xsi:schemaLocation /
-    // xsi:noNamespaceSchemaLocation (which schema validators allow everywhere).
+    // xsi:noNamespaceSchemaLocation (which schema validators allow everywhere). Namespace
+    // declarations (xmlns, xmlns:p) are not attributes.
     Status CheckAttributes(std::initializer_list<std::string_view> allowed) const;
 
  private:
-    const xmlNode* node_;
-    std::string path_;
+    friend class Children;
+    friend class XmlDocument;
+    Element(const XmlTree* tree, std::uint32_t index) : tree_(tree), index_(index) {}
+    const XmlNode& node() const { return tree_->nodes[index_]; }
+
+    const XmlTree* tree_;
+    std::uint32_t index_;
 };
 
 // maxOccurs="unbounded" (the document size limit bounds it).
@@ -118,7 +149,6 @@ inline constexpr std::size_t kUnbounded = static_cast<std::size_t>(-1);
 
 class Children {
  public:
-    // REQUIRES: `parent` outlives this object.
     Children(const Element& parent, std::string_view namespace_uri);
 
     // The next element, which must be `name`.
@@ -138,15 +168,16 @@ class Children {
     Result<std::optional<Element>> NextAny();
 
  private:
-    // Moves `next_` to the next element child, refusing non-whitespace text on the way.
+    // Moves `cursor_` to the next element child, refusing non-whitespace text on the way.
     Status SkipToElement();
-    // The next element if it is `name` in our namespace with allowed attributes; null if it is
-    // another element or none is left.
-    Result<const xmlNode*> Peek(std::string_view name);
+    // Whether the next element is `name`; an error if it is, in another namespace.
+    Result<bool> Peek(std::string_view name);
+    Element At(std::uint32_t index) const { return Element(parent_.tree_, index); }
+    const XmlNode& cursor_node() const { return parent_.tree_->nodes[cursor_]; }
 
-    const Element& parent_;
+    Element parent_;
     std::string_view namespace_uri_;
-    const xmlNode* cursor_;
+    std::uint32_t cursor_;
 };
 
 // Descends from `from` through elements that each must hold exactly the one child named next

@@ -22,7 +22,8 @@ TEST(InvalidInput, GoldenFilesFailWithTheirError) {
     const std::vector<Golden> cases = {
         {"empty.xml", ErrorCode::kInvalidArgument, "malformed XML: empty document"},
         {"malformed.xml", ErrorCode::kInvalidArgument,
-         "line 5: malformed XML: Opening and ending tag mismatch: To line 4 and AppHdr"},
+         "line 5: malformed XML: tag mismatch: end tag 'AppHdr' does not close the element "
+         "open here"},
         {"doctype_xxe.xml", ErrorCode::kInvalidArgument,
          "line 2: DOCTYPE is not allowed (SPI messages have no DTD and no entities)"},
         {"billion_laughs.xml", ErrorCode::kInvalidArgument,
