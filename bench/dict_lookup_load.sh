@@ -6,7 +6,8 @@
 #   bench/dict_lookup_load.sh [path/to/dictra]     (default build/bench/dictra; needs wrk, nginx)
 #
 # 1. Throughput: closed loop with CONNECTIONS (default 64) for DURATION (default 10s).
-# 2. Latency at half that rate: 64 connections pacing themselves to about half of it.
+# 2. Latency at half that rate: HALF_CONNECTIONS (default 64) connections pacing themselves to
+#    about half of it.
 # 3. nginx: GET of a static JSON file, the same core, for scale.
 # Targets (issue 7): >= 60,000/s and >= 0.5x nginx; p99 < 1 ms at half the rate.
 set -euo pipefail
@@ -54,7 +55,7 @@ stop_dictra
 max_rps=$(echo "$max_out" | rps)
 
 # --- 2. latency at half the rate
-half_connections=64
+half_connections=${HALF_CONNECTIONS:-64}
 delay_ms=$(awk -v c=$half_connections -v r="$max_rps" 'BEGIN {d = c * 1000 / (r / 2); printf "%d", (d < 1 ? 1 : d)}')
 start_dictra
 half_out=$(DELAY_MS=$delay_ms taskset -c $client_cpu wrk -t1 -c$half_connections -d"$duration" \
@@ -88,7 +89,7 @@ kill "$(cat "$work/nginx.pid")"
 
 echo "=== dictra GET /api/v2/entries/{key}, closed loop, $connections connections (core $server_cpu)"
 echo "$max_out"
-echo "=== the same at about half that rate (64 connections, ${delay_ms} ms pause)"
+echo "=== the same at about half that rate ($half_connections connections, ${delay_ms} ms pause)"
 echo "$half_out"
 echo "=== nginx static JSON GET (1 worker, core $server_cpu)"
 echo "$nginx_out"
