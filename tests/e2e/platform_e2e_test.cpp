@@ -73,10 +73,16 @@ TEST_F(PlatformE2eTest, OpenApiAndMetricsAreOpen) {
         EXPECT_NE(metrics->body.find("process_resident_memory_bytes"), std::string::npos);
     }
     HttpClient settlement(process_.Port("settlement"));
+    // A request refused for want of a token is still counted under the route it asked for.
+    EXPECT_EQ(settlement.Get("/whoami")->status, 401);
     auto metrics = settlement.Get("/metrics");
     EXPECT_NE(metrics->body.find("http_requests_total{service=\"settlement\",method=\"GET\",route="
                                  "\"/openapi.json\",status=\"200\"}"),
               std::string::npos);
+    EXPECT_NE(metrics->body.find("http_requests_total{service=\"settlement\",method=\"GET\",route="
+                                 "\"/whoami\",status=\"401\"}"),
+              std::string::npos)
+        << metrics->body;
 }
 
 TEST_F(PlatformE2eTest, TokenReachesAnAuthenticatedRoute) {

@@ -123,6 +123,7 @@ Response Dispatcher::Error(Status status, const dictra::Error& error,
 Dispatcher::Prepared Dispatcher::Prepare(Request& request) const {
     Prepared prepared;
     Router::Match match = router_.Find(request.method, request.path, request.path_params);
+    if (match.route != nullptr) prepared.pattern = match.route->pattern;
     const bool needs_caller = match.route != nullptr ? !match.route->options.is_public
                                                      : request.path.starts_with("/api/");
     if (needs_caller && hooks_.authenticate) {
@@ -551,7 +552,8 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket) {
                 const int status = Code(prepared.early->status);
                 std::uint64_t written =
                     co_await respond(std::move(*prepared.early), keep_alive, version, head);
-                Report(request, "unmatched", status, started, written);
+                Report(request, prepared.pattern.empty() ? "unmatched" : prepared.pattern,
+                       status, started, written);
                 if (!keep_alive) break;
                 continue;
             }

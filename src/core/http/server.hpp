@@ -97,6 +97,9 @@ class Dispatcher {
     struct Prepared {
         const Route* route = nullptr;   // null: `early` is the answer
         std::optional<Response> early;  // 404, 405, OPTIONS, 401
+        // The pattern of the route the path matched, also when `early` answers it (a 401): what
+        // the access log and the metrics name the request by. Empty: no route matched.
+        std::string_view pattern;
     };
     // Finds the route and authenticates. Fills request.path_params and request.principal.
     Prepared Prepare(Request& request) const;
