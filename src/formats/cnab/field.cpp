@@ -182,7 +182,7 @@ void FieldReader::TextInto(const Field& field, std::string& text) {
     }
     const std::string_view trimmed = TrimTrailingSpaces(raw);
     if (scan.has_high) {
-        text = Latin1ToUtf8(trimmed);
+        AppendLatin1ToUtf8(trimmed, text);
     } else {
         text.assign(trimmed);
     }
