@@ -1,8 +1,9 @@
 // libFuzzer target for the CNAB240 reader and writer. Any bytes read to the end without a crash,
 // and every outcome is consistent (an ERROR has errors and no payment, a PAYMENT has a payment
-// and no errors). What reads cleanly round-trips: its payments write to a file that reads back
-// to the same payments, and writing those gives the same bytes again. Build: docs/kernel.md
-// ("Fuzzing"); seeds: tests/data/cnab240/.
+// and no errors) and the same whether each outcome is new or one outcome is refilled. What reads
+// cleanly round-trips: its payments write to a file that reads back to the same payments, and
+// writing those gives the same bytes again. Build: docs/kernel.md ("Fuzzing"); seeds:
+// tests/data/cnab240/.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -16,6 +17,7 @@
 namespace {
 
 using dictra::formats::PaymentRecord;
+using dictra::formats::RecordOutcome;
 using dictra::formats::RecordStatus;
 namespace cnab = dictra::formats::cnab;
 
@@ -30,18 +32,31 @@ struct Read {
     bool clean = false;
 };
 
+bool Same(const RecordOutcome& left, const RecordOutcome& right) {
+    return left.status == right.status && left.line_number == right.line_number &&
+           left.line_count == right.line_count && left.kind == right.kind &&
+           left.payment == right.payment && left.detail == right.detail &&
+           left.errors == right.errors && left.warnings == right.warnings;
+}
+
 Read ReadAll(const std::string& bytes) {
     std::istringstream input(bytes);
     cnab::Cnab240Reader reader(input, {.debtor_ispb = kDebtorIspb});
+    // A second reader fills one reused outcome: nothing of an earlier record may show through.
+    std::istringstream input_again(bytes);
+    cnab::Cnab240Reader reader_again(input_again, {.debtor_ispb = kDebtorIspb});
+    RecordOutcome reused;
     Read read;
     std::size_t errors = 0;
     while (auto outcome = reader.Next()) {
         Require((outcome->status == RecordStatus::kError) == !outcome->errors.empty());
         Require((outcome->status == RecordStatus::kPayment) == outcome->payment.has_value());
+        Require(reader_again.Next(reused) && Same(*outcome, reused));
         if (outcome->status == RecordStatus::kError) ++errors;
         if (outcome->payment) read.payments.push_back(*outcome->payment);
     }
     Require(!reader.Next().has_value());
+    Require(!reader_again.Next(reused));
     Require(reader.summary().errors == errors);
     Require(reader.summary().payments == read.payments.size());
     read.clean = errors == 0;

@@ -182,31 +182,28 @@ class PaymentFileReader::Impl {
     std::optional<FileEntry> Next() {
         if (json_) return NextJson();
         for (;;) {
-            std::optional<formats::RecordOutcome> outcome;
-            if (cnab240_) outcome = cnab240_->Next();
-            if (cnab400_) outcome = cnab400_->Next();
-            if (csv_) outcome = csv_->Next();
-            if (!outcome) return std::nullopt;
-            if (outcome->status == formats::RecordStatus::kControl) continue;
+            if (!NextOutcome()) return std::nullopt;
+            const formats::RecordOutcome& outcome = outcome_;
+            if (outcome.status == formats::RecordStatus::kControl) continue;
             FileEntry entry;
-            entry.line_number = outcome->line_number;
-            if (outcome->line_number > 0)
-                entry.raw_data = raw_.Take(outcome->line_number, outcome->line_count);
-            switch (outcome->status) {
+            entry.line_number = outcome.line_number;
+            if (outcome.line_number > 0)
+                entry.raw_data = raw_.Take(outcome.line_number, outcome.line_count);
+            switch (outcome.status) {
                 case formats::RecordStatus::kPayment:
                     entry.kind = FileEntry::Kind::kPayment;
                     // CNAB240 debits the company's account (payment form 01): a current account.
-                    entry.command = CommandFromRecord(*outcome->payment, options_,
+                    entry.command = CommandFromRecord(*outcome.payment, options_,
                                                       type_ == FileType::kCnab240 ? "CACC" : "");
                     break;
                 case formats::RecordStatus::kSkipped:
                     entry.kind = FileEntry::Kind::kSkipped;
-                    entry.reason = outcome->detail;
+                    entry.reason = outcome.detail;
                     break;
                 case formats::RecordStatus::kControl:
                 case formats::RecordStatus::kError:
                     entry.kind = FileEntry::Kind::kError;
-                    for (const formats::Diagnostic& diagnostic : outcome->errors) {
+                    for (const formats::Diagnostic& diagnostic : outcome.errors) {
                         if (!entry.reason.empty()) entry.reason += "; ";
                         entry.reason += formats::Describe(diagnostic);
                     }
@@ -234,8 +231,21 @@ class PaymentFileReader::Impl {
         return entry;
     }
 
+    // The next outcome into outcome_; false at the end. The CNAB240 reader refills the same
+    // outcome, reusing its strings.
+    bool NextOutcome() {
+        if (cnab240_) return cnab240_->Next(outcome_);
+        std::optional<formats::RecordOutcome> next;
+        if (cnab400_) next = cnab400_->Next();
+        if (csv_) next = csv_->Next();
+        if (!next) return false;
+        outcome_ = std::move(*next);
+        return true;
+    }
+
     FileType type_;
     FileReadOptions options_;
+    formats::RecordOutcome outcome_;
     std::ifstream input_;
     RawLines raw_;
     std::unique_ptr<formats::cnab::Cnab240Reader> cnab240_;

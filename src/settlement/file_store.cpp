@@ -287,6 +287,8 @@ Result<FileImport> SettlementStore::CommitFileRecords(std::int64_t file_import_i
                                                       const std::string& changed_by,
                                                       SystemTimePoint now) {
     return database_.Write([&](db::Transaction& tx) -> Result<FileImport> {
+        std::int64_t succeeded = 0;
+        std::int64_t failed = 0;
         for (const RecordDecision& decision : decisions) {
             DICTRA_ASSIGN_OR_RETURN(
                 std::optional<db::Row> record,
@@ -314,14 +316,23 @@ Result<FileImport> SettlementStore::CommitFileRecords(std::int64_t file_import_i
                     "UPDATE settlement_file_records SET status = 'SUCCESS', "
                     "payment_request_id = ?, reason = NULL, processed_at_us = ? WHERE id = ?",
                     {payment_id, Micros(now), decision.record_id}));
+                ++succeeded;
             } else {
                 DICTRA_RETURN_IF_ERROR(tx.Execute(
                     "UPDATE settlement_file_records SET status = 'FAILED', reason = ?, "
                     "processed_at_us = ? WHERE id = ?",
                     {db::Text(decision.failure_reason), Micros(now), decision.record_id}));
+                ++failed;
             }
         }
-        DICTRA_RETURN_IF_ERROR(RefreshCounters(tx, file_import_id, now));
+        // Only PENDING records changed, each to SUCCESS or FAILED: the counters move by what this
+        // batch did. Counting every record of the import again here made processing quadratic
+        // (a 500,000-payment file scanned its records 2,500 times).
+        DICTRA_RETURN_IF_ERROR(tx.Execute(
+            "UPDATE settlement_file_imports SET processed_records = processed_records + ?, "
+            "failed_records = failed_records + ?, success_records = success_records + ?, "
+            "updated_at_us = ? WHERE id = ?",
+            {succeeded + failed, failed, succeeded, Micros(now), file_import_id}));
         DICTRA_ASSIGN_OR_RETURN(std::optional<FileImport> file, FileById(tx, file_import_id));
         if (!file) return Error::NotFound("file import not found");
         return std::move(*file);

@@ -96,6 +96,28 @@ std::optional<AccountType> AccountTypeFromCnab(std::string_view code) {
     return std::nullopt;
 }
 
+void ClearKeepingCapacity(Party& party) {
+    party.ispb.clear();
+    party.bank_code.clear();
+    party.branch.clear();
+    party.account.clear();
+    party.account_type.reset();
+    party.name.clear();
+    party.tax_id.clear();
+}
+
+void ClearKeepingCapacity(PaymentRecord& payment) {
+    payment.amount_centavos = 0;
+    payment.payment_date.reset();
+    ClearKeepingCapacity(payment.debtor);
+    ClearKeepingCapacity(payment.creditor);
+    payment.pix_key.clear();
+    payment.initiation.reset();
+    payment.description.clear();
+    payment.external_id.clear();
+    payment.tx_id.clear();
+}
+
 }  // namespace
 
 class Cnab240Reader::Impl {
@@ -105,13 +127,19 @@ class Cnab240Reader::Impl {
         DICTRA_CHECK(options_.debtor_ispb.empty() || IsIspb(options_.debtor_ispb));
     }
 
-    std::optional<RecordOutcome> Next() {
-        while (ready_.empty() && !finished_) Step();
-        if (ready_.empty()) return std::nullopt;
-        RecordOutcome outcome = std::move(ready_.front());
-        ready_.pop_front();
+    bool Next(RecordOutcome& outcome) {
+        if (ready_.empty()) {
+            target_ = &outcome;
+            target_taken_ = false;
+            while (!target_taken_ && !finished_) Step();
+            target_ = nullptr;
+            if (!target_taken_) return false;
+        } else {
+            outcome = std::move(ready_.front());
+            ready_.pop_front();
+        }
         Tally(summary_, outcome);
-        return outcome;
+        return true;
     }
 
     const ReadSummary& summary() const { return summary_; }
@@ -119,38 +147,37 @@ class Cnab240Reader::Impl {
  private:
     // Reads one line (or ends the file) and queues what it yields.
     void Step() {
-        std::optional<Line> line = Take();
-        if (!line) {
+        if (!Take(line_)) {
             Finish();
             return;
         }
-        Process(*line);
+        Process(line_);
     }
 
-    std::optional<Line> Take() {
-        std::optional<Line> line = lines_.Take();
+    bool Take(Line& line) {
+        const bool taken = lines_.Take(line);
         summary_.lines = lines_.lines_read();
-        return line;
+        return taken;
     }
 
     void Process(const Line& line) {
         if (line.number > layout::kRecordsPerFileMax) {
-            Emit(FileFinding(line.number, "file_record_count",
-                             "more than " + std::to_string(layout::kRecordsPerFileMax) +
-                                 " records; the rest of the file was not read",
-                             /*strict=*/true));
+            EmitFinding(FileFinding(line.number, "file_record_count",
+                                    "more than " + std::to_string(layout::kRecordsPerFileMax) +
+                                        " records; the rest of the file was not read",
+                                    /*strict=*/true));
             finished_ = true;
             return;
         }
         ++records_seen_;
         const bool first_record = records_seen_ == 1;
         if (file_trailer_seen_) {
-            RecordOutcome outcome = Outcome(line, KindOf(line));
+            RecordOutcome& outcome = Start(line, KindOf(line));
             outcome.errors.push_back({.line_number = line.number,
                                       .field = "record_type",
                                       .message = "record after the file trailer (line " +
                                                  std::to_string(file_trailer_line_) + ")"});
-            Emit(std::move(outcome));
+            Emit(outcome);
             return;
         }
         if (line.length_bytes != layout::kLineBytes) {
@@ -160,11 +187,12 @@ class Cnab240Reader::Impl {
         }
         const char type = line.bytes[layout::kRecordType.first - 1];
         if (first_record && type != '0' && type != '1') {
-            Emit(FileFinding(1, "record_type",
-                             "file header (record type 0) missing: the file starts with record "
-                             "type " +
-                                 Quoted(std::string_view(&type, 1)),
-                             /*strict=*/true));
+            EmitFinding(
+                FileFinding(1, "record_type",
+                            "file header (record type 0) missing: the file starts with record "
+                            "type " +
+                                Quoted(std::string_view(&type, 1)),
+                            /*strict=*/true));
         }
         switch (type) {
             case '0': FileHeader(line); break;
@@ -173,12 +201,12 @@ class Cnab240Reader::Impl {
             case '5': LotTrailer(line); break;
             case '9': FileTrailer(line); break;
             default: {
-                RecordOutcome outcome = Outcome(line, std::string(1, type));
+                RecordOutcome& outcome = Start(line, std::string(1, type));
                 outcome.errors.push_back(DiagnosticAt(line.number, layout::kRecordType,
                                                       "unknown record type " +
                                                           Quoted(std::string_view(&type, 1)) +
                                                           " (expected 0, 1, 3, 5 or 9)"));
-                Emit(std::move(outcome));
+                Emit(outcome);
             }
         }
     }
@@ -186,9 +214,9 @@ class Cnab240Reader::Impl {
     // ---- Wrong-length lines -------------------------------------------------------------
 
     void ReportLength(const Line& line) {
-        RecordOutcome outcome = Outcome(line, KindOf(line));
+        RecordOutcome& outcome = Start(line, KindOf(line));
         outcome.errors.push_back(WrongLengthDiagnostic(line, layout::kLineBytes));
-        Emit(std::move(outcome));
+        Emit(outcome);
     }
 
     // What a line of the wrong length still tells: its record type, so the structure checks go
@@ -227,7 +255,7 @@ class Cnab240Reader::Impl {
     // ---- File header and trailer --------------------------------------------------------
 
     void FileHeader(const Line& line) {
-        RecordOutcome outcome = Outcome(line, "0");
+        RecordOutcome& outcome = Start(line, "0");
         if (file_header_seen_) {
             outcome.errors.push_back(DiagnosticAt(line.number, layout::kRecordType,
                                                   "a second file header (the first is on line " +
@@ -266,11 +294,11 @@ class Cnab240Reader::Impl {
                          generated + ", file " +
                          std::string(fields.Raw(layout::file_header::kFileSequence)) + ", layout " +
                          std::string(fields.Raw(layout::file_header::kLayoutVersion));
-        Emit(std::move(outcome));
+        Emit(outcome);
     }
 
     void FileTrailer(const Line& line) {
-        RecordOutcome outcome = Outcome(line, "9");
+        RecordOutcome& outcome = Start(line, "9");
         if (lot_) {
             outcome.errors.push_back(
                 DiagnosticAt(line.number, layout::kRecordType,
@@ -302,13 +330,26 @@ class Cnab240Reader::Impl {
         outcome.status = RecordStatus::kControl;
         outcome.detail = "file trailer: " + std::to_string(lots_seen_) + " lots, " +
                          std::to_string(records_seen_) + " records";
-        Emit(std::move(outcome));
+        Emit(outcome);
     }
 
     // ---- Lots -----------------------------------------------------------------------------
 
     void LotHeader(const Line& line, bool first_record) {
-        RecordOutcome outcome = Outcome(line, "1");
+        std::vector<Diagnostic> probe;  // the operation decides how strict the rest is
+        FieldReader peek(line, probe);
+        const char operation = peek.Raw(layout::lot_header::kOperation)[0];
+        const LotKind kind = operation == 'C'                       ? LotKind::kPayment
+                             : operation == 'R' || operation == 'T' ? LotKind::kCollection
+                                                                    : LotKind::kOther;
+        const bool strict = kind == LotKind::kPayment;
+        if (first_record && !file_header_seen_) {
+            EmitFinding(FileFinding(1, "record_type",
+                                    "file header (record type 0) missing: the file starts with a "
+                                    "lot header",
+                                    strict));
+        }
+        RecordOutcome& outcome = Start(line, "1");
         if (lot_) {
             outcome.errors.push_back(
                 DiagnosticAt(line.number, layout::kRecordType,
@@ -317,25 +358,11 @@ class Cnab240Reader::Impl {
             CloseLotQuietly();
         }
         ++lots_seen_;
-        Lot lot{.header_line = line.number, .records = 1};
-        std::vector<Diagnostic> probe;  // the operation decides how strict the rest is
-        FieldReader peek(line, probe);
-        const char operation = peek.Raw(layout::lot_header::kOperation)[0];
-        lot.kind = operation == 'C'                       ? LotKind::kPayment
-                   : operation == 'R' || operation == 'T' ? LotKind::kCollection
-                                                          : LotKind::kOther;
-        const bool strict = lot.kind == LotKind::kPayment;
+        Lot lot{.kind = kind, .header_line = line.number, .records = 1};
         if (strict) any_payment_lot_ = true;
         FieldReader fields(line, strict ? outcome.errors : outcome.warnings);
         lot.number = std::string(fields.Raw(layout::kLotNumber));
         lot.bank_code = std::string(fields.Raw(layout::kBankCode));
-
-        if (first_record && !file_header_seen_) {
-            Emit(FileFinding(1, "record_type",
-                             "file header (record type 0) missing: the file starts with a lot "
-                             "header",
-                             strict));
-        }
         if (auto number = fields.Number(layout::kLotNumber); number && *number != lots_seen_) {
             fields.Fail(layout::kLotNumber, "lot number " + lot.number + ", expected " +
                                                 std::to_string(lots_seen_) +
@@ -370,7 +397,7 @@ class Cnab240Reader::Impl {
         }
         outcome.status = RecordStatus::kControl;
         lot_ = std::move(lot);
-        Emit(std::move(outcome));
+        Emit(outcome);
     }
 
     Party ReadDebtor(FieldReader& fields) {
@@ -386,11 +413,11 @@ class Cnab240Reader::Impl {
     }
 
     void LotTrailer(const Line& line) {
-        RecordOutcome outcome = Outcome(line, "5");
+        RecordOutcome& outcome = Start(line, "5");
         if (!lot_) {
             outcome.errors.push_back(
                 DiagnosticAt(line.number, layout::kRecordType, "lot trailer without a lot header"));
-            Emit(std::move(outcome));
+            Emit(outcome);
             return;
         }
         Lot& lot = *lot_;
@@ -430,7 +457,7 @@ class Cnab240Reader::Impl {
         }
         outcome.status = RecordStatus::kControl;
         lot_.reset();
-        Emit(std::move(outcome));
+        Emit(outcome);
     }
 
     void CloseLotQuietly() { lot_.reset(); }
@@ -482,12 +509,12 @@ class Cnab240Reader::Impl {
 
     void Detail(const Line& line) {
         const char segment = line.bytes[layout::detail::kSegment.first - 1];
-        RecordOutcome outcome = Outcome(line, std::string("3") + segment);
+        RecordOutcome& outcome = Start(line, std::string("3") + segment);
         if (!lot_) {
             outcome.errors.push_back(DiagnosticAt(line.number, layout::kRecordType,
                                                   "detail record outside a lot (no lot header "
                                                   "before it)"));
-            Emit(std::move(outcome));
+            Emit(outcome);
             return;
         }
         Lot& lot = *lot_;
@@ -502,24 +529,23 @@ class Cnab240Reader::Impl {
                 lot.kind == LotKind::kCollection   ? "collection lot " + lot.number
                 : lot.kind == LotKind::kUnreadable ? "lot " + lot.number + " (header unreadable)"
                                                    : "non-payment lot " + lot.number;
-            Skip(std::move(outcome), "segment " + std::string(1, segment) + " (" +
-                                         SegmentMeaning(segment) + ") in " + lot_text);
+            Skip(outcome, "segment " + std::string(1, segment) + " (" + SegmentMeaning(segment) +
+                              ") in " + lot_text);
             return;
         }
         switch (segment) {
-            case 'A': SegmentA(line, std::move(outcome)); return;
+            case 'A': SegmentA(line, outcome); return;
             case 'B': {
                 const LastSegmentA last_a = std::exchange(lot.last_a, LastSegmentA::kNone);
                 if (last_a == LastSegmentA::kSkipped) {
-                    Skip(std::move(outcome), "segment B of the Segment A on line " +
-                                                 std::to_string(lot.last_a_line) +
-                                                 ", which is skipped");
+                    Skip(outcome, "segment B of the Segment A on line " +
+                                      std::to_string(lot.last_a_line) + ", which is skipped");
                 } else if (after_unreadable) {
-                    Skip(std::move(outcome), "segment B after an unreadable line");
+                    Skip(outcome, "segment B after an unreadable line");
                 } else {
                     outcome.errors.push_back(DiagnosticAt(line.number, layout::detail::kSegment,
                                                           "Segment B without its Segment A"));
-                    Emit(std::move(outcome));
+                    Emit(outcome);
                 }
                 return;
             }
@@ -532,11 +558,11 @@ class Cnab240Reader::Impl {
             default: break;
         }
         lot.last_a = LastSegmentA::kNone;
-        Skip(std::move(outcome), "segment " + std::string(1, segment) + " (" +
-                                     SegmentMeaning(segment) + "): not a Pix payment");
+        Skip(outcome, "segment " + std::string(1, segment) + " (" + SegmentMeaning(segment) +
+                          "): not a Pix payment");
     }
 
-    void SegmentA(const Line& line, RecordOutcome outcome) {
+    void SegmentA(const Line& line, RecordOutcome& outcome) {
         namespace a = layout::segment_a;
         Lot& lot = *lot_;
         lot.last_a = LastSegmentA::kNone;
@@ -572,33 +598,36 @@ class Cnab240Reader::Impl {
             lot.last_a = LastSegmentA::kSkipped;
             lot.last_a_line = line.number;
             if (amount) skip_reason += "; amount " + FormatCentavos(*amount);
-            Skip(std::move(outcome), std::move(skip_reason));
+            Skip(outcome, std::move(skip_reason));
             return;
         }
 
         // A Pix Segment A needs the Segment B that follows it.
-        std::optional<Line> next = Take();
-        const bool next_is_b = next && next->length_bytes == layout::kLineBytes &&
-                               next->bytes[layout::kRecordType.first - 1] == '3' &&
-                               next->bytes[layout::detail::kSegment.first - 1] == 'B';
+        const bool next_taken = Take(b_line_);
+        const bool next_is_b = next_taken && b_line_.length_bytes == layout::kLineBytes &&
+                               b_line_.bytes[layout::kRecordType.first - 1] == '3' &&
+                               b_line_.bytes[layout::detail::kSegment.first - 1] == 'B';
         if (!next_is_b) {
-            fields.Fail(layout::detail::kSegment,
-                        "a Segment A with clearing code 009 (Pix) must be followed by its "
-                        "Segment B, " +
-                            (next ? "found line " + std::to_string(next->number) + " instead"
-                                  : std::string("found the end of the file")));
-            if (next) lines_.GiveBack(std::move(*next));
-            Emit(std::move(outcome));
+            fields.Fail(
+                layout::detail::kSegment,
+                "a Segment A with clearing code 009 (Pix) must be followed by its "
+                "Segment B, " +
+                    (next_taken ? "found line " + std::to_string(b_line_.number) + " instead"
+                                : std::string("found the end of the file")));
+            if (next_taken) lines_.GiveBack(std::move(b_line_));
+            Emit(outcome);
             return;
         }
-        const Line& b_line = *next;
+        const Line& b_line = b_line_;
         ++records_seen_;
         outcome.line_count = 2;
         outcome.kind = "3AB";
         FieldReader b_fields(b_line, outcome.errors);
         CheckDetailEnvelope(b_fields, lot);
 
-        PaymentRecord payment;
+        // Filled in place: an outcome the caller reuses keeps its strings' capacity.
+        PaymentRecord& payment = outcome.payment ? *outcome.payment : outcome.payment.emplace();
+        ClearKeepingCapacity(payment);
         payment.debtor = lot.debtor;
         if (movement != '0') {
             fields.Fail(a::kMovementType,
@@ -613,25 +642,22 @@ class Cnab240Reader::Impl {
                                      .account_reader = &fields,
                                      .account = a::kCreditorAccount});
         if (amount) payment.amount_centavos = static_cast<std::int64_t>(*amount);
-        if (outcome.errors.empty()) {
-            outcome.status = RecordStatus::kPayment;
-            outcome.payment = std::move(payment);
-        }
-        Emit(std::move(outcome));
+        if (outcome.errors.empty()) outcome.status = RecordStatus::kPayment;
+        Emit(outcome);
     }
 
     void ReadSegmentA(FieldReader& fields, PaymentRecord& payment) {
         namespace a = layout::segment_a;
         Party& creditor = payment.creditor;
         if (auto bank = fields.DigitsOrBlank(a::kCreditorBankCode)) {
-            creditor.bank_code = StripLeadingZeros(*bank).empty() ? "" : *bank;
+            creditor.bank_code = StripLeadingZeros(*bank).empty() ? std::string_view() : *bank;
         }
         if (auto branch = fields.DigitsOrBlank(a::kCreditorBranch)) {
             creditor.branch = NormalBranch(*branch);
         }
         creditor.account = ReadAccount(fields, a::kCreditorAccount, a::kCreditorAccountCheckDigit);
-        creditor.name = fields.Text(a::kCreditorName);
-        payment.external_id = fields.Text(a::kExternalId);
+        fields.TextInto(a::kCreditorName, creditor.name);
+        fields.TextInto(a::kExternalId, payment.external_id);
         payment.payment_date = fields.Date(a::kPaymentDate);
         const std::string_view currency = fields.Raw(a::kCurrency);
         if (currency != "BRL" && currency != "009" && currency != "   ") {
@@ -653,16 +679,29 @@ class Cnab240Reader::Impl {
         Party& creditor = payment.creditor;
         payment.initiation = ReadInitiation(fields, b::kInitiation);
         creditor.tax_id = ReadTaxId(fields, b::kCreditorTaxIdType, b::kCreditorTaxId);
-        payment.tx_id = fields.Text(b::kTxId);
-        payment.description = fields.Text(b::kDescription);
-        payment.pix_key = fields.Text(b::kPixKey);
+        fields.TextInto(b::kTxId, payment.tx_id);
+        fields.TextInto(b::kDescription, payment.description);
+        fields.TextInto(b::kPixKey, payment.pix_key);
         if (auto ispb = fields.DigitsOrBlank(b::kCreditorIspb)) creditor.ispb = *ispb;
     }
 
     // ---- Plumbing -------------------------------------------------------------------------
 
-    static RecordOutcome Outcome(const Line& line, std::string kind) {
-        return StartOutcome(line, std::move(kind));
+    // The outcome to fill next: the caller's own while it is free (nothing is moved, and the
+    // capacity of its strings is reused), else one queued behind it, in the order they are
+    // started.
+    RecordOutcome& Slot() {
+        if (target_ != nullptr && !target_taken_) {
+            target_taken_ = true;
+            return *target_;
+        }
+        return ready_.emplace_back();
+    }
+
+    RecordOutcome& Start(const Line& line, std::string_view kind) {
+        RecordOutcome& outcome = Slot();
+        RestartOutcome(outcome, line, kind);
+        return outcome;
     }
 
     static std::string KindOf(const Line& line) {
@@ -675,38 +714,50 @@ class Cnab240Reader::Impl {
         return std::string(1, type);
     }
 
-    void Skip(RecordOutcome outcome, std::string reason) {
+    void Skip(RecordOutcome& outcome, std::string reason) {
         outcome.detail = std::move(reason);
         if (outcome.errors.empty()) outcome.status = RecordStatus::kSkipped;
-        Emit(std::move(outcome));
+        Emit(outcome);
     }
 
-    void Emit(RecordOutcome outcome) {
-        Finalize(outcome);
-        ready_.push_back(std::move(outcome));
+    // REQUIRES: `outcome` came from Start() or Slot() in this step, and outcomes are emitted in
+    // the order they were started.
+    void Emit(RecordOutcome& outcome) { Finalize(outcome); }
+
+    void EmitFinding(RecordOutcome finding) {
+        RecordOutcome& outcome = Slot();
+        outcome = std::move(finding);
+        Emit(outcome);
     }
 
     void Finish() {
         finished_ = true;
         if (records_seen_ == 0) {
-            Emit(FileFinding(0, "file", "empty file: no records", /*strict=*/true));
+            EmitFinding(FileFinding(0, "file", "empty file: no records", /*strict=*/true));
             return;
         }
         if (lot_) {
-            Emit(FileFinding(0, "record_type",
-                             "the file ends inside lot " + lot_->number + " (line " +
-                                 std::to_string(lot_->header_line) + "): lot trailer missing",
-                             lot_->kind == LotKind::kPayment));
+            EmitFinding(FileFinding(0, "record_type",
+                                    "the file ends inside lot " + lot_->number + " (line " +
+                                        std::to_string(lot_->header_line) +
+                                        "): lot trailer missing",
+                                    lot_->kind == LotKind::kPayment));
             lot_.reset();
         }
         if (!file_trailer_seen_) {
-            Emit(FileFinding(0, "record_type", "file trailer (record type 9) missing",
-                             any_payment_lot_));
+            EmitFinding(FileFinding(0, "record_type", "file trailer (record type 9) missing",
+                                    any_payment_lot_));
         }
     }
 
     RecordLines lines_;
+    Line line_;    // the record being read
+    Line b_line_;  // the Segment B after a Pix Segment A
     Cnab240ReaderOptions options_;
+    // The caller's outcome while Next() runs; a line that yields more than one outcome (a
+    // file-level finding before the record) queues the rest in ready_.
+    RecordOutcome* target_ = nullptr;
+    bool target_taken_ = false;
     std::deque<RecordOutcome> ready_;
     ReadSummary summary_;
     bool finished_ = false;
@@ -728,8 +779,14 @@ Cnab240Reader::Cnab240Reader(std::istream& input, Cnab240ReaderOptions options)
 
 Cnab240Reader::~Cnab240Reader() = default;
 
+bool Cnab240Reader::Next(RecordOutcome& outcome) {
+    return impl_->Next(outcome);
+}
+
 std::optional<RecordOutcome> Cnab240Reader::Next() {
-    return impl_->Next();
+    RecordOutcome outcome;
+    if (!impl_->Next(outcome)) return std::nullopt;
+    return outcome;
 }
 
 const ReadSummary& Cnab240Reader::summary() const {

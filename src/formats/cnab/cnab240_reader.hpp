@@ -52,8 +52,13 @@ class Cnab240Reader {
     Cnab240Reader(const Cnab240Reader&) = delete;
     Cnab240Reader& operator=(const Cnab240Reader&) = delete;
 
-    // The next outcome in file order; nullopt once the input is exhausted and the end-of-file
-    // checks were reported. File-level findings have kind "file".
+    // The next outcome in file order, written over `outcome`; false once the input is exhausted
+    // and the end-of-file checks were reported (`outcome` is then unspecified). File-level
+    // findings have kind "file". Passing the same outcome every time reuses its strings'
+    // capacity, so a file of well-formed payments is read without an allocation per record.
+    bool Next(RecordOutcome& outcome);
+
+    // The same, as a new value; nullopt at the end.
     std::optional<RecordOutcome> Next();
 
     // Totals of the outcomes returned so far.

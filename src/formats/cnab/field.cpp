@@ -1,6 +1,8 @@
 #include "formats/cnab/field.hpp"
 
+#include <cstdint>
 #include <cstdio>
+#include <cstring>
 
 #include "core/check.hpp"
 #include "core/time.hpp"
@@ -12,6 +14,56 @@ namespace {
 bool IsControlByte(char c) {
     const auto byte = static_cast<unsigned char>(c);
     return byte < 0x20 || byte == 0x7F;
+}
+
+// Text fields are read eight bytes at a time: a record's text is ~250 bytes, mostly padding,
+// and a byte at a time it was most of the reader's time.
+constexpr std::uint64_t kEveryByte = 0x0101010101010101ULL;
+constexpr std::uint64_t kHighBits = 0x8080808080808080ULL;
+
+std::uint64_t LoadWord(const char* bytes) {
+    std::uint64_t word;
+    std::memcpy(&word, bytes, sizeof word);
+    return word;
+}
+
+// High bit set in the bytes of `word` below `limit` (limit <= 0x80), among others possibly:
+// nonzero iff some byte is below it.
+constexpr std::uint64_t BytesBelow(std::uint64_t word, unsigned limit) {
+    return (word - kEveryByte * limit) & ~word & kHighBits;
+}
+
+// What a text field holds, for TextInto: a control byte (an error), a byte from 0x80 up (needs
+// converting to UTF-8).
+struct TextScan {
+    bool has_control = false;
+    bool has_high = false;
+};
+
+TextScan ScanText(std::string_view raw) {
+    std::uint64_t control = 0;
+    std::uint64_t high = 0;
+    std::size_t byte_idx = 0;
+    for (; byte_idx + 8 <= raw.size(); byte_idx += 8) {
+        const std::uint64_t word = LoadWord(raw.data() + byte_idx);
+        control |= BytesBelow(word, 0x20) | BytesBelow(word ^ (kEveryByte * 0x7F), 1);
+        high |= word & kHighBits;
+    }
+    TextScan scan{.has_control = control != 0, .has_high = high != 0};
+    for (; byte_idx < raw.size(); ++byte_idx) {
+        scan.has_control = scan.has_control || IsControlByte(raw[byte_idx]);
+        scan.has_high = scan.has_high || static_cast<unsigned char>(raw[byte_idx]) >= 0x80;
+    }
+    return scan;
+}
+
+// `raw` without its trailing spaces.
+std::string_view TrimTrailingSpaces(std::string_view raw) {
+    constexpr std::uint64_t kSpaces = kEveryByte * ' ';
+    std::size_t length = raw.size();
+    while (length >= 8 && LoadWord(raw.data() + length - 8) == kSpaces) length -= 8;
+    while (length > 0 && raw[length - 1] == ' ') --length;
+    return raw.substr(0, length);
 }
 
 }  // namespace
@@ -67,12 +119,6 @@ std::string Quoted(std::string_view raw) {
     return text;
 }
 
-std::string_view FieldReader::Raw(const Field& field) const {
-    DICTRA_CHECK(field.first >= 1 && field.last >= field.first);
-    DICTRA_CHECK(field.last <= line_->bytes.size());
-    return std::string_view(line_->bytes).substr(field.first - 1, field.length());
-}
-
 bool FieldReader::IsBlank(const Field& field) const {
     return Raw(field).find_first_not_of(' ') == std::string_view::npos;
 }
@@ -85,42 +131,61 @@ void FieldReader::Fail(const Field& field, std::string message) {
     errors_->push_back(DiagnosticAt(line_->number, field, std::move(message)));
 }
 
-std::optional<std::string> FieldReader::Digits(const Field& field) {
+std::optional<std::string_view> FieldReader::Digits(const Field& field) {
     const std::string_view raw = Raw(field);
     if (!IsDigits(raw)) {
         Fail(field, "expected " + std::to_string(field.length()) + " digits, found " + Quoted(raw));
         return std::nullopt;
     }
-    return std::string(raw);
+    return raw;
 }
 
-std::optional<std::string> FieldReader::DigitsOrBlank(const Field& field) {
-    if (IsBlank(field)) return std::string();
+std::optional<std::string_view> FieldReader::DigitsOrBlank(const Field& field) {
+    if (IsBlank(field)) return std::string_view();
     return Digits(field);
 }
 
 std::optional<std::uint64_t> FieldReader::Number(const Field& field) {
     // Every numeric field of both layouts has at most 18 digits, which fit in uint64.
     DICTRA_CHECK(field.length() <= 19);
-    auto digits = Digits(field);
-    if (!digits) return std::nullopt;
+    const std::string_view raw = Raw(field);
     std::uint64_t value = 0;
-    for (char c : *digits) value = value * 10 + static_cast<std::uint64_t>(c - '0');
+    for (const char c : raw) {
+        if (c < '0' || c > '9') {
+            Fail(field,
+                 "expected " + std::to_string(field.length()) + " digits, found " + Quoted(raw));
+            return std::nullopt;
+        }
+        value = value * 10 + static_cast<std::uint64_t>(c - '0');
+    }
     return value;
 }
 
 std::string FieldReader::Text(const Field& field) {
-    std::string_view raw = Raw(field);
-    for (std::size_t byte_idx = 0; byte_idx < raw.size(); ++byte_idx) {
-        if (IsControlByte(raw[byte_idx])) {
-            Fail(field, "control byte " + Quoted(raw.substr(byte_idx, 1)) + " at position " +
-                            std::to_string(field.first + byte_idx));
-            return {};
+    std::string text;
+    TextInto(field, text);
+    return text;
+}
+
+void FieldReader::TextInto(const Field& field, std::string& text) {
+    text.clear();
+    const std::string_view raw = Raw(field);
+    const TextScan scan = ScanText(raw);
+    if (scan.has_control) {
+        for (std::size_t byte_idx = 0; byte_idx < raw.size(); ++byte_idx) {
+            if (IsControlByte(raw[byte_idx])) {
+                Fail(field, "control byte " + Quoted(raw.substr(byte_idx, 1)) + " at position " +
+                                std::to_string(field.first + byte_idx));
+                return;
+            }
         }
     }
-    const std::size_t end = raw.find_last_not_of(' ');
-    raw = end == std::string_view::npos ? std::string_view() : raw.substr(0, end + 1);
-    return Latin1ToUtf8(raw);
+    const std::string_view trimmed = TrimTrailingSpaces(raw);
+    if (scan.has_high) {
+        AppendLatin1ToUtf8(trimmed, text);
+    } else {
+        text.assign(trimmed);
+    }
 }
 
 std::optional<std::chrono::year_month_day> FieldReader::Date(const Field& field, bool optional) {

@@ -16,6 +16,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/check.hpp"
 #include "core/result.hpp"
 #include "formats/cnab/line_reader.hpp"
 #include "formats/payment_record.hpp"
@@ -51,19 +52,29 @@ class FieldReader {
     FieldReader(const Line& line, std::vector<Diagnostic>& errors)
         : line_(&line), errors_(&errors) {}
 
-    std::string_view Raw(const Field& field) const;
+    // Inline: every field read starts here.
+    std::string_view Raw(const Field& field) const {
+        DICTRA_CHECK(field.first >= 1 && field.last >= field.first);
+        DICTRA_CHECK(field.last <= line_->bytes.size());
+        return std::string_view(line_->bytes).substr(field.first - 1, field.length());
+    }
     bool IsBlank(const Field& field) const;  // only spaces
     bool IsZeros(const Field& field) const;  // only '0'
 
     // The field's digits as a number; an error unless every byte is a digit.
     std::optional<std::uint64_t> Number(const Field& field);
     // The field's digits as text (leading zeros kept); an error unless every byte is a digit.
-    std::optional<std::string> Digits(const Field& field);
+    // The view points into the line: copy it to keep it past the line.
+    std::optional<std::string_view> Digits(const Field& field);
     // Like Digits, but an all-blank field is "" without an error.
-    std::optional<std::string> DigitsOrBlank(const Field& field);
+    std::optional<std::string_view> DigitsOrBlank(const Field& field);
     // Latin-1 text as UTF-8 without the trailing padding. An error for control bytes (below 0x20
     // and 0x7F), which no CNAB text may hold.
     std::string Text(const Field& field);
+    // Text into `text`, reusing its capacity (a reader filling the same record again allocates
+    // nothing); `text` is empty on error. Only bytes from 0x80 up need converting: plain ASCII
+    // is copied as it is.
+    void TextInto(const Field& field, std::string& text);
     // DDMMAAAA. An error unless it is a real calendar date; an all-zero or all-blank field is
     // nullopt without an error when `optional` is true.
     std::optional<std::chrono::year_month_day> Date(const Field& field, bool optional = false);

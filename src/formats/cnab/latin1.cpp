@@ -19,17 +19,25 @@ std::string CodePointName(char32_t code_point) {
 
 std::string Latin1ToUtf8(std::string_view latin1) {
     std::string utf8;
-    utf8.reserve(latin1.size());
-    for (char c : latin1) {
+    AppendLatin1ToUtf8(latin1, utf8);
+    return utf8;
+}
+
+void AppendLatin1ToUtf8(std::string_view latin1, std::string& utf8) {
+    std::size_t high_bytes = 0;
+    for (const char c : latin1) high_bytes += static_cast<std::uint8_t>(c) >= 0x80 ? 1 : 0;
+    const std::size_t start = utf8.size();
+    utf8.resize(start + latin1.size() + high_bytes);
+    char* out = utf8.data() + start;
+    for (const char c : latin1) {
         const auto byte = static_cast<std::uint8_t>(c);
         if (byte < 0x80) {
-            utf8.push_back(c);
+            *out++ = c;
         } else {
-            utf8.push_back(static_cast<char>(0xC0 | (byte >> 6)));
-            utf8.push_back(static_cast<char>(0x80 | (byte & 0x3F)));
+            *out++ = static_cast<char>(0xC0 | (byte >> 6));
+            *out++ = static_cast<char>(0x80 | (byte & 0x3F));
         }
     }
-    return utf8;
 }
 
 Result<std::string> Utf8ToLatin1(std::string_view utf8) {

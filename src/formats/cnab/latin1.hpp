@@ -18,6 +18,9 @@ namespace dictra::formats::cnab {
 // Each byte becomes the code point of the same value, UTF-8-encoded.
 std::string Latin1ToUtf8(std::string_view latin1);
 
+// The same, appended to `utf8` (whose capacity a reader refilling one record reuses).
+void AppendLatin1ToUtf8(std::string_view latin1, std::string& utf8);
+
 // Errors (kInvalidArgument): malformed UTF-8 (bad lead or continuation byte, truncated, overlong,
 // surrogates) and code points above U+00FF ("€", emoji), whose message names the character's
 // 1-based position in `utf8`.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <utility>
 
 #include "core/check.hpp"
 
@@ -57,43 +58,49 @@ bool LineReader::Next(Line& line) {
     return true;
 }
 
-std::optional<Line> RecordLines::Take() {
-    if (given_back_) {
-        std::optional<Line> line = std::move(given_back_);
-        given_back_.reset();
-        return line;
+bool RecordLines::Take(Line& line) {
+    if (has_given_back_) {
+        std::swap(line, given_back_);
+        has_given_back_ = false;
+        return true;
     }
     if (empty_lines_pending_ > 0) {
         --empty_lines_pending_;
-        Line empty;
-        empty.number = next_empty_line_number_++;
-        return empty;
+        line.bytes.clear();
+        line.length_bytes = 0;
+        line.number = next_empty_line_number_++;
+        return true;
     }
-    if (deferred_) {
-        std::optional<Line> line = std::move(deferred_);
-        deferred_.reset();
-        return line;
+    if (has_deferred_) {
+        std::swap(line, deferred_);
+        has_deferred_ = false;
+        return true;
     }
-    Line line;
-    if (!lines_.Next(line)) return std::nullopt;
-    if (line.length_bytes != 0) return line;
+    if (!lines_.Next(line)) return false;
+    if (line.length_bytes != 0) return true;
     std::size_t empty_lines = 1;
-    Line next;
-    while (lines_.Next(next)) {
-        if (next.length_bytes != 0) {
-            deferred_ = std::move(next);
+    while (lines_.Next(deferred_)) {
+        if (deferred_.length_bytes != 0) {
+            has_deferred_ = true;
             empty_lines_pending_ = empty_lines - 1;
             next_empty_line_number_ = line.number + 1;
-            return line;
+            return true;
         }
         ++empty_lines;
     }
-    return std::nullopt;
+    return false;
+}
+
+std::optional<Line> RecordLines::Take() {
+    Line line;
+    if (!Take(line)) return std::nullopt;
+    return line;
 }
 
 void RecordLines::GiveBack(Line line) {
-    DICTRA_CHECK(!given_back_);
+    DICTRA_CHECK(!has_given_back_);
     given_back_ = std::move(line);
+    has_given_back_ = true;
 }
 
 }  // namespace dictra::formats::cnab

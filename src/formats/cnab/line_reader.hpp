@@ -59,6 +59,8 @@ class RecordLines {
     // REQUIRES: `input` outlives this; kept_bytes_max > 0.
     RecordLines(std::istream& input, std::size_t kept_bytes_max) : lines_(input, kept_bytes_max) {}
 
+    // The next line into `line`, reusing its buffer; false at the end (`line` unspecified).
+    bool Take(Line& line);
     // The next line; nullopt at the end.
     std::optional<Line> Take();
     // REQUIRES: nothing given back since the last Take().
@@ -68,10 +70,13 @@ class RecordLines {
 
  private:
     LineReader lines_;
-    std::optional<Line> given_back_;
+    // Held lines are swapped in and out rather than copied, so their buffers are reused.
+    Line given_back_;
+    bool has_given_back_ = false;
     std::size_t empty_lines_pending_ = 0;
     std::size_t next_empty_line_number_ = 0;
-    std::optional<Line> deferred_;  // the record after a run of empty lines
+    Line deferred_;  // the record after a run of empty lines
+    bool has_deferred_ = false;
 };
 
 }  // namespace dictra::formats::cnab

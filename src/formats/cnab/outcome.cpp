@@ -12,6 +12,16 @@ RecordOutcome StartOutcome(const Line& line, std::string kind) {
     return outcome;
 }
 
+void RestartOutcome(RecordOutcome& outcome, const Line& line, std::string_view kind) {
+    outcome.status = RecordStatus::kError;
+    outcome.line_number = line.number;
+    outcome.line_count = 1;
+    outcome.kind.assign(kind);
+    outcome.detail.clear();
+    outcome.errors.clear();
+    outcome.warnings.clear();
+}
+
 RecordOutcome FileFinding(std::size_t line_number, std::string field, std::string message,
                           bool strict) {
     RecordOutcome outcome;
@@ -34,10 +44,10 @@ RecordOutcome FileFinding(std::size_t line_number, std::string field, std::strin
 void Finalize(RecordOutcome& outcome) {
     if (!outcome.errors.empty()) {
         outcome.status = RecordStatus::kError;
-        outcome.payment.reset();
     } else if (outcome.status == RecordStatus::kError) {
         outcome.status = RecordStatus::kControl;
     }
+    if (outcome.status != RecordStatus::kPayment) outcome.payment.reset();
 }
 
 }  // namespace dictra::formats::cnab

@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <string>
+#include <string_view>
 
 #include "formats/cnab/line_reader.hpp"
 #include "formats/payment_record.hpp"
@@ -14,6 +15,11 @@
 namespace dictra::formats::cnab {
 
 RecordOutcome StartOutcome(const Line& line, std::string kind);
+
+// StartOutcome into an outcome used before, keeping the capacity of its strings and vectors.
+// Its payment, if any, is kept too, for the reader to refill: Finalize drops it unless the
+// outcome ends as a PAYMENT.
+void RestartOutcome(RecordOutcome& outcome, const Line& line, std::string_view kind);
 
 // A finding about the file as a whole, reported at `line_number` (0: at the end): an ERROR
 // when `strict`, else a CONTROL outcome carrying it as a warning.

@@ -35,13 +35,13 @@ std::string ReadTaxId(FieldReader& fields, const Field& type_field, const Field&
     }
     auto digits = fields.Digits(number_field);
     if (!digits) return {};
-    if (type == '2') return *digits;
+    if (type == '2') return std::string(*digits);
     const std::size_t padding = digits->size() - 11;
     if (digits->find_first_not_of('0') < padding) {
         fields.Fail(number_field, "a CPF has 11 digits, found " + Quoted(*digits));
         return {};
     }
-    return digits->substr(padding);
+    return std::string(digits->substr(padding));
 }
 
 std::optional<PixInitiation> ReadInitiation(FieldReader& fields, const Field& field) {

@@ -436,6 +436,41 @@ TEST(Cnab240SeedTest, EveryGoldenInputReadsAsExpected) {
     EXPECT_EQ(invalid_files, first_error.size());
 }
 
+// Next(RecordOutcome&) refills one outcome: whatever came before (a payment, errors, a reason),
+// each outcome must equal the one Next() returns new, on every seed, valid or not.
+TEST(Cnab240SeedTest, ARefilledOutcomeEqualsANewOne) {
+    std::size_t outcomes_compared = 0;
+    for (const auto& entry :
+         std::filesystem::directory_iterator(DICTRA_SOURCE_DIR "/tests/data/cnab240")) {
+        const std::string bytes = ReadFileBytes(entry.path().string());
+        const ReadResult fresh = ReadSample(bytes);
+        std::istringstream input(bytes);
+        Cnab240Reader reader(input, {.debtor_ispb = kDebtorIspb});
+        RecordOutcome reused;
+        std::size_t outcome_idx = 0;
+        while (reader.Next(reused)) {
+            const std::string where =
+                entry.path().filename().string() + " outcome " + std::to_string(outcome_idx);
+            ASSERT_LT(outcome_idx, fresh.outcomes.size()) << where;
+            const RecordOutcome& expected = fresh.outcomes[outcome_idx];
+            EXPECT_EQ(reused.status, expected.status) << where;
+            EXPECT_EQ(reused.line_number, expected.line_number) << where;
+            EXPECT_EQ(reused.line_count, expected.line_count) << where;
+            EXPECT_EQ(reused.kind, expected.kind) << where;
+            EXPECT_EQ(reused.payment, expected.payment) << where;
+            EXPECT_EQ(reused.detail, expected.detail) << where;
+            EXPECT_EQ(reused.errors, expected.errors) << where;
+            EXPECT_EQ(reused.warnings, expected.warnings) << where;
+            ++outcome_idx;
+        }
+        EXPECT_EQ(outcome_idx, fresh.outcomes.size()) << entry.path();
+        EXPECT_EQ(reader.summary().payments, fresh.summary.payments) << entry.path();
+        EXPECT_EQ(reader.summary().errors, fresh.summary.errors) << entry.path();
+        outcomes_compared += outcome_idx;
+    }
+    EXPECT_GT(outcomes_compared, 50u);
+}
+
 // ---- Real files from banks (collection remittances and returns) ------------------------------
 
 std::vector<std::filesystem::path> FilesIn(const std::string& dir) {
