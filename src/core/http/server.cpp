@@ -552,8 +552,8 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket) {
                 const int status = Code(prepared.early->status);
                 std::uint64_t written =
                     co_await respond(std::move(*prepared.early), keep_alive, version, head);
-                Report(request, prepared.pattern.empty() ? "unmatched" : prepared.pattern,
-                       status, started, written);
+                Report(request, prepared.pattern.empty() ? "unmatched" : prepared.pattern, status,
+                       started, written);
                 if (!keep_alive) break;
                 continue;
             }
