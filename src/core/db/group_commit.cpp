@@ -117,6 +117,7 @@ void GroupCommitWriter::RunGroup(std::deque<Request*>& batch) {
     std::deque<Request*> done;
     bool transaction_broken = false;
     Status broken_status;
+    bool first = true;  // no request has run in the open transaction yet
     while (!batch.empty()) {
         Request* request = batch.front();
         batch.pop_front();
@@ -124,7 +125,9 @@ void GroupCommitWriter::RunGroup(std::deque<Request*>& batch) {
         if (transaction_broken) {
             request->result = broken_status;
         } else {
-            request->result = RunOne(*request, transaction_broken);
+            request->result = RunOne(*request, first, transaction_broken);
+            // A first request that failed took its transaction with it; a new one was begun.
+            first = first && !request->result.ok();
             if (transaction_broken) {
                 broken_status =
                     Error::Unavailable("write group aborted: " + request->result.error().message);
@@ -155,11 +158,13 @@ void GroupCommitWriter::RunGroup(std::deque<Request*>& batch) {
     Complete(done);
 }
 
-Status GroupCommitWriter::RunOne(Request& request, bool& transaction_broken) {
-    Status savepoint = session_->Savepoint();
-    if (!savepoint.ok()) {
-        transaction_broken = true;
-        return savepoint;
+Status GroupCommitWriter::RunOne(Request& request, bool first, bool& transaction_broken) {
+    if (!first) {
+        Status savepoint = session_->Savepoint();
+        if (!savepoint.ok()) {
+            transaction_broken = true;
+            return savepoint;
+        }
     }
     Status result;
     try {
@@ -168,6 +173,17 @@ Status GroupCommitWriter::RunOne(Request& request, bool& transaction_broken) {
         result = Error::Internal(std::string("write function threw: ") + exception.what());
     } catch (...) {
         result = Error::Internal("write function threw a non-standard exception");
+    }
+    if (first) {
+        if (result.ok()) return result;
+        // Its changes are the transaction's only changes: drop them with it, start afresh.
+        session_->Rollback();
+        Status begin = session_->Begin();
+        if (!begin.ok()) {
+            transaction_broken = true;
+            return begin;
+        }
+        return result;
     }
     Status end = result.ok() ? session_->ReleaseSavepoint() : session_->RollbackToSavepoint();
     if (!end.ok()) {

@@ -9,6 +9,7 @@
 #include <future>
 #include <latch>
 #include <random>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -445,6 +446,61 @@ TEST_P(StorageTest, FailedWriteInAGroupDoesNotRollBackItsNeighbours) {
         }
     }
     EXPECT_EQ(CountItems(), expected);
+}
+
+TEST_P(StorageTest, AFailedFirstWriteOfAGroupLeavesTheRestOfTheGroupIntact) {
+    // The first write of a group runs without a savepoint (nothing else is in its transaction):
+    // when it fails, the writer rolls back and begins again for the others.
+    MigrateItems();
+    std::promise<void> holding;
+    std::promise<void> release;
+    std::thread holder([&] {
+        // Holds the writer longer than write_wait_max_us, so the writes queued meanwhile make a
+        // group of their own, in queue order.
+        Status held = db_->Write([&](Transaction&) -> Status {
+            holding.set_value();
+            release.get_future().wait();
+            return Ok();
+        });
+        EXPECT_TRUE(held.ok());
+    });
+    holding.get_future().wait();
+    std::promise<Status> fails;
+    std::promise<Status> succeeds;
+    std::promise<Status> throws_later;
+    const auto insert = [](std::int64_t id) {
+        return [id](Transaction& tx) -> Status {
+            DICTRA_RETURN_IF_ERROR(tx.Execute("INSERT INTO items (id, name) VALUES (?, ?)",
+                                              {id, Text("item-" + std::to_string(id))}));
+            return Ok();
+        };
+    };
+    db_->WriteAsync(
+        [&](Transaction& tx) -> Status {
+            DICTRA_RETURN_IF_ERROR(insert(1)(tx));
+            return Error::FailedPrecondition("rule said no");
+        },
+        [&](Status status) { fails.set_value(std::move(status)); });
+    db_->WriteAsync(insert(2), [&](Status status) { succeeds.set_value(std::move(status)); });
+    db_->WriteAsync(
+        [&](Transaction& tx) -> Status {
+            DICTRA_RETURN_IF_ERROR(insert(3)(tx));
+            throw std::runtime_error("boom");
+        },
+        [&](Status status) { throws_later.set_value(std::move(status)); });
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    release.set_value();
+    holder.join();
+
+    const Status failed = fails.get_future().get();
+    ASSERT_FALSE(failed.ok());
+    EXPECT_EQ(failed.error().code, ErrorCode::kFailedPrecondition);
+    EXPECT_TRUE(succeeds.get_future().get().ok());
+    EXPECT_EQ(throws_later.get_future().get().error().code, ErrorCode::kInternal);
+    EXPECT_FALSE(ItemExists(1));
+    EXPECT_TRUE(ItemExists(2));
+    EXPECT_FALSE(ItemExists(3));
+    EXPECT_EQ(CountItems(), 1);
 }
 
 TEST_P(StorageTest, ReadersAreNotBlockedByAnOpenWriteGroup) {
