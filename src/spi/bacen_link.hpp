@@ -1,11 +1,15 @@
 // The SPI's connection to BACEN over the ICOM HTTP interface (docs/bacen.md, docs/spi.md).
 //
 // Two background threads:
-//   sender  sends due payments (SpiService::SendDue) as pacs.008: POST /api/v1/in/{ispb}/msgs.
-//           Woken at once by Notify() after a payment is created, else every poll interval.
+//   sender  sends due payments (SpiService::SendDue) as pacs.008: POST /api/v1/in/{ispb}/msgs,
+//           up to kMessagesPerPostMax to a POST (multipart/mixed), up to send_posts_in_flight
+//           POSTs at once (a helper thread and a connection each), so BACEN's writes for them
+//           share commits. Woken at once by Notify() after a payment is created, else every poll
+//           interval.
 //   puller  opens our stream (GET /api/v1/out/{ispb}/stream/start) and follows PI-Pull-Next for
 //           as long as it runs, handing every message to SpiService::HandleIncoming. When BACEN
-//           is away it backs off and opens a new stream.
+//           is away it backs off and opens a new stream. The messages of one pull are applied
+//           together (SpiService::HandleIncoming of a batch: one commit for all of them).
 // Echo() and Probe() use their own connections, so neither waits behind a long poll.
 //
 // Authentication: every request carries `Authorization: Bearer <token_source()>` (the
@@ -41,7 +45,10 @@ struct BacenLinkOptions {
     std::chrono::milliseconds reconnect_max{5'000};
     std::chrono::milliseconds echo_timeout{5'000};
     std::chrono::milliseconds probe_timeout{1'000};
-    std::int64_t send_batch_max = 100;
+    // Payments one sending round takes; sent kMessagesPerPostMax to a POST.
+    std::int64_t send_batch_max = 200;
+    // POSTs of a round sent at once.
+    std::size_t send_posts_in_flight = 4;
 };
 
 struct EchoResult {
@@ -84,11 +91,15 @@ class BacenLink : public BacenGateway {
     // the embedded process BACEN may be served by the very I/O thread that would wait.
     void ProbeAsync(std::function<void(bool)> done);
 
-    // BacenGateway: one POST of one message on the sender's connection.
-    Result<SendReceipt> Send(std::string_view xml) override;
+    // BacenGateway: one POST (one message as application/xml, more as multipart/mixed) on the
+    // sender's connection.
+    Result<SendReceipt> Send(const std::vector<std::string>& messages) override;
+    // BacenGateway: up to send_posts_in_flight POSTs at once; every batch is sent.
+    std::vector<Result<SendReceipt>> SendEach(
+        const std::vector<std::vector<std::string>>& batches) override;
 
  private:
-    Result<SendReceipt> Post(HttpClient& client, std::string_view xml,
+    Result<SendReceipt> Post(HttpClient& client, const std::vector<std::string>& messages,
                              std::chrono::milliseconds timeout);
     HeaderList AuthHeaders() const;
     void SenderLoop();
@@ -99,7 +110,9 @@ class BacenLink : public BacenGateway {
     SpiService& service_;
     BacenLinkOptions options_;
     // Created by Start, before the threads; never replaced.
-    std::unique_ptr<HttpClient> send_client_;  // sender thread only
+    // One per POST in flight; client i is used by one thread at a time (the sender, or its
+    // helper for lane i while the sender waits for it).
+    std::vector<std::unique_ptr<HttpClient>> send_clients_;
     std::unique_ptr<HttpClient> pull_client_;  // puller thread only
     std::mutex echo_client_mutex_;
     std::unique_ptr<HttpClient> echo_client_;  // guarded by echo_client_mutex_
