@@ -34,7 +34,11 @@ void BacenLink::Start(HttpEndpoint endpoint) {
          ++lane) {
         send_clients_.push_back(std::make_unique<HttpClient>(endpoint));
     }
-    pull_client_ = std::make_unique<HttpClient>(endpoint);
+    const std::size_t puller_count = std::max<std::size_t>(options_.pullers, 1);
+    for (std::size_t lane = 0; lane < puller_count; ++lane) {
+        pull_clients_.push_back(std::make_unique<HttpClient>(endpoint));
+    }
+    stream_paths_.assign(puller_count, "");
     {
         std::lock_guard lock(echo_client_mutex_);
         echo_client_ = std::make_unique<HttpClient>(endpoint);
@@ -47,7 +51,9 @@ void BacenLink::Start(HttpEndpoint endpoint) {
     }
     started_ = true;
     sender_ = std::thread([this] { SenderLoop(); });
-    puller_ = std::thread([this] { PullerLoop(); });
+    for (std::size_t lane = 0; lane < puller_count; ++lane) {
+        pullers_.emplace_back([this, lane] { PullerLoop(lane); });
+    }
 }
 
 void BacenLink::RequestStop() {
@@ -61,20 +67,25 @@ void BacenLink::RequestStop() {
 void BacenLink::Stop() {
     RequestStop();
     // The puller may be inside a long poll that would hold shutdown for its whole length.
-    if (pull_client_ && puller_.joinable()) pull_client_->Abort();
+    for (std::size_t lane = 0; lane < pullers_.size(); ++lane) {
+        if (pullers_[lane].joinable()) pull_clients_[lane]->Abort();
+    }
     if (sender_.joinable()) sender_.join();
-    if (puller_.joinable()) puller_.join();
+    for (std::thread& puller : pullers_) {
+        if (puller.joinable()) puller.join();
+    }
     {
         // Echoes end within echo_timeout (sooner: they see stopping_).
         std::unique_lock lock(mutex_);
         wake_.wait(lock, [this] { return echoes_in_flight_ == 0; });
     }
-    if (pull_client_ && !stream_path_.empty()) {
+    for (std::size_t lane = 0; lane < stream_paths_.size(); ++lane) {
+        if (stream_paths_[lane].empty()) continue;
         // Best effort: the stream would otherwise stay open on BACEN's side.
-        auto closed = pull_client_->Send("DELETE", stream_path_, AuthHeaders(), {},
-                                         std::chrono::milliseconds(500));
+        auto closed = pull_clients_[lane]->Send("DELETE", stream_paths_[lane], AuthHeaders(), {},
+                                                std::chrono::milliseconds(500));
         (void)closed;
-        stream_path_.clear();
+        stream_paths_[lane].clear();
     }
 }
 
@@ -177,7 +188,9 @@ void BacenLink::SenderLoop() {
     }
 }
 
-void BacenLink::PullerLoop() {
+void BacenLink::PullerLoop(std::size_t lane) {
+    HttpClient& pull_client = *pull_clients_[lane];
+    std::string& stream_path = stream_paths_[lane];
     std::chrono::milliseconds backoff = options_.reconnect_first;
     bool reported_down = false;
     while (true) {
@@ -186,9 +199,9 @@ void BacenLink::PullerLoop() {
             if (stopping_) return;
         }
         const std::string target =
-            stream_path_.empty() ? "/api/v1/out/" + options_.ispb + "/stream/start" : stream_path_;
+            stream_path.empty() ? "/api/v1/out/" + options_.ispb + "/stream/start" : stream_path;
         Result<HttpClientResponse> response =
-            pull_client_->Send("GET", target, AuthHeaders(), {}, options_.pull_timeout);
+            pull_client.Send("GET", target, AuthHeaders(), {}, options_.pull_timeout);
         if (!response.ok() || (response->status != 200 && response->status != 204)) {
             const std::string error = response.ok()
                                           ? "BACEN answered " + std::to_string(response->status)
@@ -197,7 +210,7 @@ void BacenLink::PullerLoop() {
                 log::Warn("spi_bacen_stream_down").Str("error", error);
                 reported_down = true;
             }
-            stream_path_.clear();
+            stream_path.clear();
             if (!Pause(backoff)) return;
             backoff = std::min(backoff * 2, options_.reconnect_max);
             continue;
@@ -207,7 +220,7 @@ void BacenLink::PullerLoop() {
             reported_down = false;
         }
         backoff = options_.reconnect_first;
-        stream_path_ = response->Header("PI-Pull-Next");
+        stream_path = response->Header("PI-Pull-Next");
         if (response->status != 200) continue;
 
         std::vector<std::string_view> bodies;
