@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "core/check.hpp"
+#include "core/db/write_each.hpp"
 
 namespace dictra::bacen {
 namespace iso = formats::iso20022;
@@ -117,130 +118,140 @@ Result<InboundReceipt> BacenService::Receive(std::string_view sender_ispb,
     }
 
     InboundReceipt receipt{NewUuidV4(), parsed.size()};
+    // One write per message, all queued at once: the messages of a POST share one commit (one
+    // fsync) while each keeps its own savepoint, so a message that fails to be stored does not
+    // undo its neighbours, and a rejected transaction (RJCT) is an outcome, not a failure.
+    std::vector<std::set<std::string>> touched_by_message(parsed.size());
+    std::vector<db::Database::WriteFunction> writes;
+    writes.reserve(parsed.size());
+    for (std::size_t message_idx = 0; message_idx < parsed.size(); ++message_idx) {
+        writes.push_back([&, message_idx, resource_id = std::string_view(receipt.resource_id)](
+                             db::Transaction& tx) -> Status {
+            std::set<std::string>& touched = touched_by_message[message_idx];
+            touched.clear();
+            return Process(tx, resource_id, sender_ispb, messages[message_idx], parsed[message_idx],
+                           touched);
+        });
+    }
+    std::vector<Status> statuses = db::WriteEach(store_.database(), std::move(writes));
     std::set<std::string> touched;
-    Status status = Ok();
-    for (std::size_t message_idx = 0; message_idx < parsed.size() && status.ok(); ++message_idx) {
-        const iso::Message& message = parsed[message_idx];
-        const std::string_view xml = messages[message_idx];
-        if (const auto* pacs008 = std::get_if<iso::Envelope<iso::Pacs008>>(&message)) {
-            status = SettlePacs008(receipt.resource_id, sender_ispb, xml, *pacs008, touched);
-        } else if (const auto* pibr001 = std::get_if<iso::Envelope<iso::Pibr001>>(&message)) {
-            status = Echo(receipt.resource_id, sender_ispb, xml, *pibr001, touched);
-        } else {
-            const iso::AppHeader& header = std::visit(
-                [](const auto& envelope) -> const iso::AppHeader& { return envelope.header; },
-                message);
-            status = store_.database().Write([&](db::Transaction& tx) -> Status {
-                return BacenStore::LogInbound(tx, receipt.resource_id, sender_ispb,
-                                              iso::ToString(iso::TypeOf(message)),
-                                              header.business_message_id, xml, clock_.Now());
-            });
+    Status first_failure = Ok();
+    for (std::size_t message_idx = 0; message_idx < parsed.size(); ++message_idx) {
+        if (statuses[message_idx].ok()) {
+            touched.insert(touched_by_message[message_idx].begin(),
+                           touched_by_message[message_idx].end());
+        } else if (first_failure.ok()) {
+            first_failure = std::move(statuses[message_idx]);
         }
     }
     Notify(touched);
-    if (!status.ok()) return std::move(status).error();
+    if (!first_failure.ok()) return std::move(first_failure).error();
     return receipt;
 }
 
-Status BacenService::SettlePacs008(std::string_view resource_id, std::string_view sender_ispb,
-                                   std::string_view xml, const iso::Envelope<iso::Pacs008>& message,
-                                   std::set<std::string>& touched) {
-    std::set<std::string> payees;
-    Status written = store_.database().Write([&](db::Transaction& tx) -> Status {
-        payees.clear();
-        const SystemTimePoint now = clock_.Now();
-        DICTRA_RETURN_IF_ERROR(BacenStore::LogInbound(tx, resource_id, sender_ispb, "pacs.008",
-                                                      message.header.business_message_id, xml,
-                                                      now));
-        DICTRA_ASSIGN_OR_RETURN(std::optional<Account> payer_account,
-                                BacenStore::FindAccount(tx, sender_ispb));
-        iso::Pacs002 report{NewMessageId(bacen_ispb_), now, {}};
-        for (const iso::CreditTransfer& transfer : message.document.transactions) {
-            iso::PaymentStatus payment_status;
-            payment_status.original_instruction_id =
-                transfer.instruction_id.value_or(transfer.end_to_end_id);
-            payment_status.original_end_to_end_id = transfer.end_to_end_id;
-            payment_status.status = iso::TransactionStatus::kRjct;
-            DICTRA_ASSIGN_OR_RETURN(bool duplicate,
-                                    BacenStore::TransferExists(tx, transfer.end_to_end_id));
-            DICTRA_ASSIGN_OR_RETURN(std::optional<Account> payee_account,
-                                    BacenStore::FindAccount(tx, transfer.creditor_agent_ispb));
-            if (!payer_account || transfer.debtor_agent_ispb != sender_ispb) {
-                payment_status.reasons.push_back(
-                    Reason(kReasonUnknownPayer, payer_account
-                                                    ? "DbtrAgt is not the sending participant"
-                                                    : "the payer ISPB is not an SPI participant"));
-            } else if (duplicate) {
-                payment_status.reasons.push_back(
-                    Reason(kReasonDuplicate, "EndToEndId already settled"));
-            } else if (now - transfer.accepted_at > options_.settlement_deadline) {
-                payment_status.reasons.push_back(
-                    Reason(kReasonDeadlinePassed, "settlement deadline passed"));
-            } else if (!payee_account) {
-                payment_status.reasons.push_back(
-                    Reason(kReasonUnknownPayee, "the payee ISPB is not an SPI participant"));
-            } else if (!ValidCreditorAccount(transfer.creditor_account)) {
-                payment_status.reasons.push_back(
-                    Reason(kReasonInvalidCreditorAccount, "invalid creditor account"));
-            } else {
-                DICTRA_ASSIGN_OR_RETURN(bool debited, BacenStore::DebitIfCovered(
-                                                          tx, sender_ispb, transfer.amount, now));
-                if (!debited) {
-                    payment_status.reasons.push_back(
-                        Reason(kReasonInsufficientBalance, "insufficient balance"));
-                } else {
-                    DICTRA_ASSIGN_OR_RETURN(
-                        bool credited,
-                        BacenStore::Credit(tx, transfer.creditor_agent_ispb, transfer.amount, now));
-                    if (!credited) {
-                        return Error::Internal("the payee's balance would overflow");
-                    }
-                    DICTRA_RETURN_IF_ERROR(BacenStore::InsertTransfer(
-                        tx, transfer.end_to_end_id, resource_id, sender_ispb,
-                        transfer.creditor_agent_ispb, transfer.amount, now));
-                    payment_status.status = iso::TransactionStatus::kAccc;
-                    payment_status.settled_at = now;
-                    iso::Pacs008 forward = message.document;
-                    forward.transactions = {transfer};
-                    iso::AppHeader header{std::string(kBacenIspb), transfer.creditor_agent_ispb,
-                                          NewMessageId(bacen_ispb_), now};
-                    DICTRA_ASSIGN_OR_RETURN(std::string forward_xml,
-                                            iso::BuildPacs008(header, forward));
-                    DICTRA_RETURN_IF_ERROR(BacenStore::QueueOutbound(
-                        tx, transfer.creditor_agent_ispb, "pacs.008", forward_xml, now));
-                    payees.insert(transfer.creditor_agent_ispb);
-                }
-            }
-            report.statuses.push_back(std::move(payment_status));
-        }
-        iso::AppHeader header{std::string(kBacenIspb), std::string(sender_ispb),
-                              NewMessageId(bacen_ispb_), now};
-        DICTRA_ASSIGN_OR_RETURN(std::string report_xml, iso::BuildPacs002(header, report));
-        return BacenStore::QueueOutbound(tx, sender_ispb, "pacs.002", report_xml, now);
-    });
-    if (!written.ok()) return written;
-    touched.insert(std::string(sender_ispb));
-    touched.insert(payees.begin(), payees.end());
-    return Ok();
+Status BacenService::Process(db::Transaction& tx, std::string_view resource_id,
+                             std::string_view sender_ispb, std::string_view xml,
+                             const iso::Message& message, std::set<std::string>& touched) {
+    if (const auto* pacs008 = std::get_if<iso::Envelope<iso::Pacs008>>(&message)) {
+        return SettlePacs008(tx, resource_id, sender_ispb, xml, *pacs008, touched);
+    }
+    if (const auto* pibr001 = std::get_if<iso::Envelope<iso::Pibr001>>(&message)) {
+        return Echo(tx, resource_id, sender_ispb, xml, *pibr001, touched);
+    }
+    const iso::AppHeader& header = std::visit(
+        [](const auto& envelope) -> const iso::AppHeader& { return envelope.header; }, message);
+    return BacenStore::LogInbound(tx, resource_id, sender_ispb, iso::ToString(iso::TypeOf(message)),
+                                  header.business_message_id, xml, clock_.Now());
 }
 
-Status BacenService::Echo(std::string_view resource_id, std::string_view sender_ispb,
-                          std::string_view xml, const iso::Envelope<iso::Pibr001>& message,
-                          std::set<std::string>& touched) {
-    DICTRA_RETURN_IF_ERROR(store_.database().Write([&](db::Transaction& tx) -> Status {
-        const SystemTimePoint now = clock_.Now();
-        DICTRA_RETURN_IF_ERROR(BacenStore::LogInbound(tx, resource_id, sender_ispb, "pibr.001",
-                                                      message.header.business_message_id, xml,
-                                                      now));
-        iso::Pibr002 report{NewMessageId(bacen_ispb_), now, message.document.data,
-                            message.document.version};
-        iso::AppHeader header{std::string(kBacenIspb), std::string(sender_ispb),
-                              NewMessageId(bacen_ispb_), now};
-        DICTRA_ASSIGN_OR_RETURN(std::string report_xml, iso::BuildPibr002(header, report));
-        return BacenStore::QueueOutbound(tx, sender_ispb, "pibr.002", report_xml, now);
-    }));
+Status BacenService::SettlePacs008(db::Transaction& tx, std::string_view resource_id,
+                                   std::string_view sender_ispb, std::string_view xml,
+                                   const iso::Envelope<iso::Pacs008>& message,
+                                   std::set<std::string>& touched) {
+    const SystemTimePoint now = clock_.Now();
+    DICTRA_RETURN_IF_ERROR(BacenStore::LogInbound(tx, resource_id, sender_ispb, "pacs.008",
+                                                  message.header.business_message_id, xml, now));
+    DICTRA_ASSIGN_OR_RETURN(std::optional<Account> payer_account,
+                            BacenStore::FindAccount(tx, sender_ispb));
+    iso::Pacs002 report{NewMessageId(bacen_ispb_), now, {}};
+    for (const iso::CreditTransfer& transfer : message.document.transactions) {
+        iso::PaymentStatus payment_status;
+        payment_status.original_instruction_id =
+            transfer.instruction_id.value_or(transfer.end_to_end_id);
+        payment_status.original_end_to_end_id = transfer.end_to_end_id;
+        payment_status.status = iso::TransactionStatus::kRjct;
+        DICTRA_ASSIGN_OR_RETURN(bool duplicate,
+                                BacenStore::TransferExists(tx, transfer.end_to_end_id));
+        DICTRA_ASSIGN_OR_RETURN(std::optional<Account> payee_account,
+                                BacenStore::FindAccount(tx, transfer.creditor_agent_ispb));
+        if (!payer_account || transfer.debtor_agent_ispb != sender_ispb) {
+            payment_status.reasons.push_back(Reason(
+                kReasonUnknownPayer, payer_account ? "DbtrAgt is not the sending participant"
+                                                   : "the payer ISPB is not an SPI participant"));
+        } else if (duplicate) {
+            payment_status.reasons.push_back(
+                Reason(kReasonDuplicate, "EndToEndId already settled"));
+        } else if (now - transfer.accepted_at > options_.settlement_deadline) {
+            payment_status.reasons.push_back(
+                Reason(kReasonDeadlinePassed, "settlement deadline passed"));
+        } else if (!payee_account) {
+            payment_status.reasons.push_back(
+                Reason(kReasonUnknownPayee, "the payee ISPB is not an SPI participant"));
+        } else if (!ValidCreditorAccount(transfer.creditor_account)) {
+            payment_status.reasons.push_back(
+                Reason(kReasonInvalidCreditorAccount, "invalid creditor account"));
+        } else {
+            DICTRA_ASSIGN_OR_RETURN(
+                bool debited, BacenStore::DebitIfCovered(tx, sender_ispb, transfer.amount, now));
+            if (!debited) {
+                payment_status.reasons.push_back(
+                    Reason(kReasonInsufficientBalance, "insufficient balance"));
+            } else {
+                DICTRA_ASSIGN_OR_RETURN(
+                    bool credited,
+                    BacenStore::Credit(tx, transfer.creditor_agent_ispb, transfer.amount, now));
+                if (!credited) {
+                    return Error::Internal("the payee's balance would overflow");
+                }
+                DICTRA_RETURN_IF_ERROR(
+                    BacenStore::InsertTransfer(tx, transfer.end_to_end_id, resource_id, sender_ispb,
+                                               transfer.creditor_agent_ispb, transfer.amount, now));
+                payment_status.status = iso::TransactionStatus::kAccc;
+                payment_status.settled_at = now;
+                iso::Pacs008 forward = message.document;
+                forward.transactions = {transfer};
+                iso::AppHeader header{std::string(kBacenIspb), transfer.creditor_agent_ispb,
+                                      NewMessageId(bacen_ispb_), now};
+                DICTRA_ASSIGN_OR_RETURN(std::string forward_xml,
+                                        iso::BuildPacs008(header, forward));
+                DICTRA_RETURN_IF_ERROR(BacenStore::QueueOutbound(tx, transfer.creditor_agent_ispb,
+                                                                 "pacs.008", forward_xml, now));
+                touched.insert(transfer.creditor_agent_ispb);
+            }
+        }
+        report.statuses.push_back(std::move(payment_status));
+    }
+    iso::AppHeader header{std::string(kBacenIspb), std::string(sender_ispb),
+                          NewMessageId(bacen_ispb_), now};
+    DICTRA_ASSIGN_OR_RETURN(std::string report_xml, iso::BuildPacs002(header, report));
     touched.insert(std::string(sender_ispb));
-    return Ok();
+    return BacenStore::QueueOutbound(tx, sender_ispb, "pacs.002", report_xml, now);
+}
+
+Status BacenService::Echo(db::Transaction& tx, std::string_view resource_id,
+                          std::string_view sender_ispb, std::string_view xml,
+                          const iso::Envelope<iso::Pibr001>& message,
+                          std::set<std::string>& touched) {
+    const SystemTimePoint now = clock_.Now();
+    DICTRA_RETURN_IF_ERROR(BacenStore::LogInbound(tx, resource_id, sender_ispb, "pibr.001",
+                                                  message.header.business_message_id, xml, now));
+    iso::Pibr002 report{NewMessageId(bacen_ispb_), now, message.document.data,
+                        message.document.version};
+    iso::AppHeader header{std::string(kBacenIspb), std::string(sender_ispb),
+                          NewMessageId(bacen_ispb_), now};
+    DICTRA_ASSIGN_OR_RETURN(std::string report_xml, iso::BuildPibr002(header, report));
+    touched.insert(std::string(sender_ispb));
+    return BacenStore::QueueOutbound(tx, sender_ispb, "pibr.002", report_xml, now);
 }
 
 Result<Account> BacenService::Fund(std::string_view ispb, AmountCentavos amount) {

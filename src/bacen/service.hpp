@@ -2,7 +2,8 @@
 // reason codes, the pibr.001 echo, and delivery through per-participant streams with long poll.
 // No HTTP here (routes.cpp speaks ICOM); the rules are unit-tested against an in-memory database.
 //
-// Settling one pacs.008 is one Database::Write: the inbound log row, for each transaction the
+// Settling one pacs.008 is one Database::Write (the messages of one POST are queued together, so
+// they share one commit, each in its own savepoint): the inbound log row, for each transaction the
 // checks, the debit (a conditional UPDATE that never takes a balance below zero), the credit and
 // the transfer row, the pacs.002 for the payer and the pacs.008 for each payee queued on their
 // streams. Either all of it commits or none of it does.
@@ -53,14 +54,15 @@ class BacenService {
     // error (kInvalidArgument, reason INVALID_MESSAGE, naming the message's position, line and
     // XML path; kPayloadTooLarge over kXmlBytesMax) is returned. Each message must name
     // `sender_ispb` in AppHdr/Fr and kBacenIspb in AppHdr/To (reason INVALID_HEADER).
-    // Then each message is processed in order, each atomically:
+    // Then each message is processed in order, each atomically (one write per message, the
+    // writes of one POST committed together when the database allows):
     //   pacs.008: settled transaction by transaction (see SettlementRules in docs/bacen.md);
     //             the payer gets one pacs.002 (ACCC or RJCT with its reason per transaction) and
     //             each settled transaction's payee a pacs.008 holding that transaction.
     //   pibr.001: the sender gets a pibr.002 echoing the data.
     //   pacs.002, pibr.002: logged only.
-    // kUnavailable when the database is busy; the messages processed before stay processed
-    // (a retry of a settled pacs.008 is then answered DUPL).
+    // kUnavailable when the database is busy; the messages that were stored stay stored (a
+    // retry of a settled pacs.008 is then answered DUPL), whatever their place in the POST.
     Result<InboundReceipt> Receive(std::string_view sender_ispb,
                                    const std::vector<std::string_view>& messages);
 
@@ -99,11 +101,17 @@ class BacenService {
         bool check = true;  // a message may have arrived since the last look
     };
 
-    Status SettlePacs008(std::string_view resource_id, std::string_view sender_ispb,
-                         std::string_view xml,
+    // Each runs inside the Write of one inbound message and adds to `touched` the ISPBs whose
+    // streams got a message.
+    Status Process(db::Transaction& tx, std::string_view resource_id, std::string_view sender_ispb,
+                   std::string_view xml, const formats::iso20022::Message& message,
+                   std::set<std::string>& touched);
+    Status SettlePacs008(db::Transaction& tx, std::string_view resource_id,
+                         std::string_view sender_ispb, std::string_view xml,
                          const formats::iso20022::Envelope<formats::iso20022::Pacs008>& message,
                          std::set<std::string>& touched);
-    Status Echo(std::string_view resource_id, std::string_view sender_ispb, std::string_view xml,
+    Status Echo(db::Transaction& tx, std::string_view resource_id, std::string_view sender_ispb,
+                std::string_view xml,
                 const formats::iso20022::Envelope<formats::iso20022::Pibr001>& message,
                 std::set<std::string>& touched);
     void Notify(const std::set<std::string>& ispbs);

@@ -1,9 +1,12 @@
 #include "spi/bacen_link.hpp"
 
+#include <algorithm>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "bacen/multipart.hpp"
+#include "core/check.hpp"
 #include "core/ids.hpp"
 #include "core/log.hpp"
 #include "formats/iso20022/pibr001.hpp"
@@ -27,8 +30,15 @@ BacenLink::~BacenLink() {
 }
 
 void BacenLink::Start(HttpEndpoint endpoint) {
-    send_client_ = std::make_unique<HttpClient>(endpoint);
-    pull_client_ = std::make_unique<HttpClient>(endpoint);
+    for (std::size_t lane = 0; lane < std::max<std::size_t>(options_.send_posts_in_flight, 1);
+         ++lane) {
+        send_clients_.push_back(std::make_unique<HttpClient>(endpoint));
+    }
+    const std::size_t puller_count = std::max<std::size_t>(options_.pullers, 1);
+    for (std::size_t lane = 0; lane < puller_count; ++lane) {
+        pull_clients_.push_back(std::make_unique<HttpClient>(endpoint));
+    }
+    stream_paths_.assign(puller_count, "");
     {
         std::lock_guard lock(echo_client_mutex_);
         echo_client_ = std::make_unique<HttpClient>(endpoint);
@@ -41,7 +51,9 @@ void BacenLink::Start(HttpEndpoint endpoint) {
     }
     started_ = true;
     sender_ = std::thread([this] { SenderLoop(); });
-    puller_ = std::thread([this] { PullerLoop(); });
+    for (std::size_t lane = 0; lane < puller_count; ++lane) {
+        pullers_.emplace_back([this, lane] { PullerLoop(lane); });
+    }
 }
 
 void BacenLink::RequestStop() {
@@ -55,20 +67,25 @@ void BacenLink::RequestStop() {
 void BacenLink::Stop() {
     RequestStop();
     // The puller may be inside a long poll that would hold shutdown for its whole length.
-    if (pull_client_ && puller_.joinable()) pull_client_->Abort();
+    for (std::size_t lane = 0; lane < pullers_.size(); ++lane) {
+        if (pullers_[lane].joinable()) pull_clients_[lane]->Abort();
+    }
     if (sender_.joinable()) sender_.join();
-    if (puller_.joinable()) puller_.join();
+    for (std::thread& puller : pullers_) {
+        if (puller.joinable()) puller.join();
+    }
     {
         // Echoes end within echo_timeout (sooner: they see stopping_).
         std::unique_lock lock(mutex_);
         wake_.wait(lock, [this] { return echoes_in_flight_ == 0; });
     }
-    if (pull_client_ && !stream_path_.empty()) {
+    for (std::size_t lane = 0; lane < stream_paths_.size(); ++lane) {
+        if (stream_paths_[lane].empty()) continue;
         // Best effort: the stream would otherwise stay open on BACEN's side.
-        auto closed = pull_client_->Send("DELETE", stream_path_, AuthHeaders(), {},
-                                         std::chrono::milliseconds(500));
+        auto closed = pull_clients_[lane]->Send("DELETE", stream_paths_[lane], AuthHeaders(), {},
+                                                std::chrono::milliseconds(500));
         (void)closed;
-        stream_path_.clear();
+        stream_paths_[lane].clear();
     }
 }
 
@@ -95,17 +112,28 @@ HeaderList BacenLink::AuthHeaders() const {
     return headers;
 }
 
-Result<SendReceipt> BacenLink::Post(HttpClient& client, std::string_view xml,
+Result<SendReceipt> BacenLink::Post(HttpClient& client, const std::vector<std::string>& messages,
                                     std::chrono::milliseconds timeout) {
+    DICTRA_CHECK(!messages.empty() && messages.size() <= kMessagesPerPostMax);
     HeaderList headers = AuthHeaders();
-    headers.emplace_back("Content-Type", "application/xml; charset=utf-8");
+    std::string multipart;
+    std::string_view body = messages.front();
+    if (messages.size() == 1) {
+        headers.emplace_back("Content-Type", "application/xml; charset=utf-8");
+    } else {
+        // 24 random letters and digits: an XML message never contains the delimiter by chance.
+        const std::string boundary = "dictra-" + RandomAlphanumeric(24);
+        multipart = bacen::BuildMultipart({messages.begin(), messages.end()}, boundary);
+        body = multipart;
+        headers.emplace_back("Content-Type", "multipart/mixed; boundary=" + boundary);
+    }
     DICTRA_ASSIGN_OR_RETURN(
         HttpClientResponse response,
-        client.Send("POST", "/api/v1/in/" + options_.ispb + "/msgs", headers, xml, timeout));
+        client.Send("POST", "/api/v1/in/" + options_.ispb + "/msgs", headers, body, timeout));
     if (response.status == 201) return SendReceipt{response.Header("PI-ResourceId")};
     const std::string what =
         "BACEN answered " + std::to_string(response.status) + ": " + ShortBody(response.body);
-    // 400/413/415: the message itself is wrong. Anything else (401/403 credentials, 429, 5xx)
+    // 400/413/415: the request itself is wrong. Anything else (401/403 credentials, 429, 5xx)
     // may pass later.
     if (response.status == 400 || response.status == 413 || response.status == 415) {
         return Error::InvalidArgument(what);
@@ -113,8 +141,29 @@ Result<SendReceipt> BacenLink::Post(HttpClient& client, std::string_view xml,
     return Error::Unavailable(what);
 }
 
-Result<SendReceipt> BacenLink::Send(std::string_view xml) {
-    return Post(*send_client_, xml, options_.send_timeout);
+Result<SendReceipt> BacenLink::Send(const std::vector<std::string>& messages) {
+    return Post(*send_clients_.front(), messages, options_.send_timeout);
+}
+
+std::vector<Result<SendReceipt>> BacenLink::SendEach(
+    const std::vector<std::vector<std::string>>& batches) {
+    std::vector<std::optional<Result<SendReceipt>>> answers(batches.size());
+    const std::size_t lanes = std::min(send_clients_.size(), batches.size());
+    // Lane i sends batches i, i + lanes, ... one after the other on its own connection.
+    auto run_lane = [&](std::size_t lane) {
+        for (std::size_t batch_idx = lane; batch_idx < batches.size(); batch_idx += lanes) {
+            answers[batch_idx] =
+                Post(*send_clients_[lane], batches[batch_idx], options_.send_timeout);
+        }
+    };
+    std::vector<std::thread> helpers;
+    for (std::size_t lane = 1; lane < lanes; ++lane) helpers.emplace_back(run_lane, lane);
+    if (lanes > 0) run_lane(0);
+    for (std::thread& helper : helpers) helper.join();
+    std::vector<Result<SendReceipt>> result;
+    result.reserve(answers.size());
+    for (std::optional<Result<SendReceipt>>& answer : answers) result.push_back(std::move(*answer));
+    return result;
 }
 
 void BacenLink::SenderLoop() {
@@ -139,7 +188,9 @@ void BacenLink::SenderLoop() {
     }
 }
 
-void BacenLink::PullerLoop() {
+void BacenLink::PullerLoop(std::size_t lane) {
+    HttpClient& pull_client = *pull_clients_[lane];
+    std::string& stream_path = stream_paths_[lane];
     std::chrono::milliseconds backoff = options_.reconnect_first;
     bool reported_down = false;
     while (true) {
@@ -148,9 +199,9 @@ void BacenLink::PullerLoop() {
             if (stopping_) return;
         }
         const std::string target =
-            stream_path_.empty() ? "/api/v1/out/" + options_.ispb + "/stream/start" : stream_path_;
+            stream_path.empty() ? "/api/v1/out/" + options_.ispb + "/stream/start" : stream_path;
         Result<HttpClientResponse> response =
-            pull_client_->Send("GET", target, AuthHeaders(), {}, options_.pull_timeout);
+            pull_client.Send("GET", target, AuthHeaders(), {}, options_.pull_timeout);
         if (!response.ok() || (response->status != 200 && response->status != 204)) {
             const std::string error = response.ok()
                                           ? "BACEN answered " + std::to_string(response->status)
@@ -159,7 +210,7 @@ void BacenLink::PullerLoop() {
                 log::Warn("spi_bacen_stream_down").Str("error", error);
                 reported_down = true;
             }
-            stream_path_.clear();
+            stream_path.clear();
             if (!Pause(backoff)) return;
             backoff = std::min(backoff * 2, options_.reconnect_max);
             continue;
@@ -169,7 +220,7 @@ void BacenLink::PullerLoop() {
             reported_down = false;
         }
         backoff = options_.reconnect_first;
-        stream_path_ = response->Header("PI-Pull-Next");
+        stream_path = response->Header("PI-Pull-Next");
         if (response->status != 200) continue;
 
         std::vector<std::string_view> bodies;
@@ -186,8 +237,7 @@ void BacenLink::PullerLoop() {
         } else {
             bodies.push_back(response->body);
         }
-        for (std::string_view body : bodies) {
-            Result<IncomingOutcome> outcome = service_.HandleIncoming(body);
+        for (Result<IncomingOutcome>& outcome : service_.HandleIncoming(bodies)) {
             if (!outcome.ok()) {
                 log::Error("spi_bacen_message_lost").Str("error", outcome.error().message);
                 continue;
@@ -222,7 +272,7 @@ Result<EchoResult> BacenLink::Echo() {
     Result<SendReceipt> receipt = [&] {
         std::lock_guard lock(echo_client_mutex_);
         if (!echo_client_) return Result<SendReceipt>(Error::Unavailable("not connected"));
-        return Post(*echo_client_, xml, options_.echo_timeout);
+        return Post(*echo_client_, {xml}, options_.echo_timeout);
     }();
     std::optional<std::chrono::steady_clock::time_point> answered;
     {

@@ -1,11 +1,18 @@
 // The SPI's connection to BACEN over the ICOM HTTP interface (docs/bacen.md, docs/spi.md).
 //
-// Two background threads:
-//   sender  sends due payments (SpiService::SendDue) as pacs.008: POST /api/v1/in/{ispb}/msgs.
-//           Woken at once by Notify() after a payment is created, else every poll interval.
-//   puller  opens our stream (GET /api/v1/out/{ispb}/stream/start) and follows PI-Pull-Next for
+// Background threads:
+//   sender  sends due payments (SpiService::SendDue) as pacs.008: POST /api/v1/in/{ispb}/msgs,
+//           up to kMessagesPerPostMax to a POST (multipart/mixed), up to send_posts_in_flight
+//           POSTs at once (a helper thread and a connection each), so BACEN's writes for them
+//           share commits. Woken at once by Notify() after a payment is created, else every poll
+//           interval.
+//   pullers (`pullers` of them, each with its own stream: BACEN hands every message to one stream
+//           only, and a pull carries at most 10, so one stream would cap settlement at 10
+//           messages per round trip) each
+//           open a stream (GET /api/v1/out/{ispb}/stream/start) and follow PI-Pull-Next for
 //           as long as it runs, handing every message to SpiService::HandleIncoming. When BACEN
-//           is away it backs off and opens a new stream.
+//           is away it backs off and opens a new stream. The messages of one pull are applied
+//           together (SpiService::HandleIncoming of a batch: one commit for all of them).
 // Echo() and Probe() use their own connections, so neither waits behind a long poll.
 //
 // Authentication: every request carries `Authorization: Bearer <token_source()>` (the
@@ -41,7 +48,14 @@ struct BacenLinkOptions {
     std::chrono::milliseconds reconnect_max{5'000};
     std::chrono::milliseconds echo_timeout{5'000};
     std::chrono::milliseconds probe_timeout{1'000};
-    std::int64_t send_batch_max = 100;
+    // Payments one sending round takes; sent kMessagesPerPostMax to a POST.
+    std::int64_t send_batch_max = 200;
+    // POSTs of a round sent at once.
+    std::size_t send_posts_in_flight = 4;
+    // Streams pulled at once. Messages of different streams may be applied in any order; that
+    // is safe because a final status (ACCC, RJCT) is never changed by a later report and a
+    // repeated credit is recognised by its EndToEndId.
+    std::size_t pullers = 4;
 };
 
 struct EchoResult {
@@ -84,23 +98,32 @@ class BacenLink : public BacenGateway {
     // the embedded process BACEN may be served by the very I/O thread that would wait.
     void ProbeAsync(std::function<void(bool)> done);
 
-    // BacenGateway: one POST of one message on the sender's connection.
-    Result<SendReceipt> Send(std::string_view xml) override;
+    // BacenGateway: one POST (one message as application/xml, more as multipart/mixed) on the
+    // sender's connection.
+    Result<SendReceipt> Send(const std::vector<std::string>& messages) override;
+    // BacenGateway: up to send_posts_in_flight POSTs at once; every batch is sent.
+    std::vector<Result<SendReceipt>> SendEach(
+        const std::vector<std::vector<std::string>>& batches) override;
 
  private:
-    Result<SendReceipt> Post(HttpClient& client, std::string_view xml,
+    Result<SendReceipt> Post(HttpClient& client, const std::vector<std::string>& messages,
                              std::chrono::milliseconds timeout);
     HeaderList AuthHeaders() const;
     void SenderLoop();
-    void PullerLoop();
+    void PullerLoop(std::size_t lane);
     // Sleeps up to `duration` unless stopping; false when stopping.
     bool Pause(std::chrono::milliseconds duration);
 
     SpiService& service_;
     BacenLinkOptions options_;
     // Created by Start, before the threads; never replaced.
-    std::unique_ptr<HttpClient> send_client_;  // sender thread only
-    std::unique_ptr<HttpClient> pull_client_;  // puller thread only
+    // One per POST in flight; client i is used by one thread at a time (the sender, or its
+    // helper for lane i while the sender waits for it).
+    std::vector<std::unique_ptr<HttpClient>> send_clients_;
+    // One per puller; pull_clients_[i] and stream_paths_[i] belong to puller i (Stop uses them
+    // once it has joined).
+    std::vector<std::unique_ptr<HttpClient>> pull_clients_;
+    std::vector<std::string> stream_paths_;
     std::mutex echo_client_mutex_;
     std::unique_ptr<HttpClient> echo_client_;  // guarded by echo_client_mutex_
     std::mutex probe_client_mutex_;
@@ -114,11 +137,10 @@ class BacenLink : public BacenGateway {
     int echoes_in_flight_ = 0;  // guarded by mutex_
     // Echo requests waiting for their pibr.002, by data; the value is set on arrival.
     std::map<std::string, std::optional<std::chrono::steady_clock::time_point>>
-        echo_waiters_;         // guarded by mutex_
-    std::string stream_path_;  // puller thread only
+        echo_waiters_;  // guarded by mutex_
 
     std::thread sender_;
-    std::thread puller_;
+    std::vector<std::thread> pullers_;
 };
 
 }  // namespace dictra::spi

@@ -4,6 +4,8 @@
 #include <charconv>
 #include <variant>
 
+#include "core/check.hpp"
+#include "core/db/write_each.hpp"
 #include "core/ids.hpp"
 #include "core/log.hpp"
 #include "formats/iso20022/message.hpp"
@@ -154,6 +156,46 @@ Result<std::string> BuildPaymentPacs008(const Payment& payment, std::string_view
 HistoryEntry Entry(PaymentStatus status, SystemTimePoint at, std::string reason = {},
                    std::string detail = {}) {
     return HistoryEntry{status, std::move(reason), std::move(detail), at};
+}
+
+// The incoming payment of one transaction of a pacs.008 that credits us, received `now`.
+Payment IncomingPayment(const iso::Pacs008& message, const iso::CreditTransfer& tx,
+                        SystemTimePoint now) {
+    Payment payment;
+    payment.direction = PaymentDirection::kIncoming;
+    payment.end_to_end_id = tx.end_to_end_id;
+    payment.message_id = message.msg_id;
+    NewPayment& r = payment.request;
+    r.local_instrument = std::string(iso::ToString(tx.local_instrument));
+    r.priority_type = std::string(iso::ToString(message.service_level));
+    r.priority_id = message.priority == iso::InstructionPriority::kHigh ? 1 : 2;
+    r.purpose = std::string(iso::ToString(tx.purpose));
+    r.amount_centavos = tx.amount.centavos();
+    r.currency = "BRL";
+    r.debtor = Party{tx.debtor_agent_ispb,
+                     tx.debtor_name,
+                     tx.debtor_tax_id,
+                     tx.debtor_account.number,
+                     std::string(iso::ToString(tx.debtor_account.type)),
+                     tx.debtor_account.branch.value_or(""),
+                     ""};
+    r.creditor = Party{tx.creditor_agent_ispb,
+                       "",
+                       tx.creditor_tax_id,
+                       tx.creditor_account.number,
+                       std::string(iso::ToString(tx.creditor_account.type)),
+                       tx.creditor_account.branch.value_or(""),
+                       tx.creditor_proxy.value_or("")};
+    r.tx_id = tx.tx_id.value_or("");
+    r.initiating_party = tx.initiating_party_cnpj.value_or("");
+    r.description = tx.remittance_information.value_or("");
+    payment.status = PaymentStatus::kAccc;
+    payment.reason_code = "ACCC";
+    payment.operation_datetime = tx.accepted_at;
+    payment.acceptance_datetime = now;
+    payment.created_at = now;
+    payment.updated_at = now;
+    return payment;
 }
 
 }  // namespace
@@ -383,248 +425,320 @@ Result<PaymentMessages> SpiService::Messages(std::string_view id_or_end_to_end_i
     });
 }
 
+namespace {
+
+// One payment of a sending round and what became of it.
+struct SendAttempt {
+    const Payment* payment = nullptr;
+    Result<std::string> xml = std::string();
+    // Unset while BACEN has not answered for it (its POST was not sent): nothing is recorded.
+    std::optional<Result<SendReceipt>> answer;
+};
+
+// The attempts of one POST (indexes into the round's attempts).
+using PostMembers = std::vector<std::size_t>;
+
+std::vector<std::string> XmlOf(const std::vector<SendAttempt>& attempts,
+                               const PostMembers& members) {
+    std::vector<std::string> messages;
+    messages.reserve(members.size());
+    for (std::size_t attempt_idx : members) messages.push_back(*attempts[attempt_idx].xml);
+    return messages;
+}
+
+}  // namespace
+
 Result<std::size_t> SpiService::SendDue(BacenGateway& gateway, std::int64_t limit) {
     const SystemTimePoint now = clock_.Now();
     DICTRA_ASSIGN_OR_RETURN(std::vector<Payment> due,
                             store_.database().Read([&](db::Connection& connection) {
                                 return SpiStore::DueForSending(connection, now, limit);
                             }));
-    std::size_t sent = 0;
-    for (const Payment& payment : due) {
-        const SystemTimePoint send_at = clock_.Now();
-        Result<std::string> xml = BuildPaymentPacs008(payment, options_.ispb, send_at);
-        Result<SendReceipt> receipt =
-            xml.ok() ? gateway.Send(*xml) : Result<SendReceipt>(xml.error());
-        if (receipt.ok()) {
-            ++sent;
-            DICTRA_RETURN_IF_ERROR(store_.database().Write([&](db::Transaction& tx) -> Status {
-                // The pacs.002 may have been applied already (it can overtake this write).
-                DICTRA_ASSIGN_OR_RETURN(std::optional<Payment> current,
-                                        SpiStore::FindById(tx, payment.id));
-                if (current && current->status == PaymentStatus::kPendingBacen) {
-                    DICTRA_RETURN_IF_ERROR(SpiStore::UpdateStatus(
-                        tx, payment.id, PaymentStatus::kSentToBacen, "", std::nullopt, send_at));
-                    DICTRA_RETURN_IF_ERROR(
-                        SpiStore::InsertHistory(tx, payment.id,
-                                                Entry(PaymentStatus::kSentToBacen, send_at, "",
-                                                      "PI-ResourceId " + receipt->resource_id)));
-                }
-                return SpiStore::InsertMessage(
-                    tx, payment.id,
-                    StoredMessage{0, MessageDirection::kSent, "pacs.008", payment.message_id,
-                                  receipt->resource_id, *xml, send_at});
-            }));
+    if (due.empty()) return 0;
+    const SystemTimePoint send_at = clock_.Now();
+    std::vector<SendAttempt> attempts(due.size());
+    std::vector<PostMembers> posts;
+    for (std::size_t attempt_idx = 0; attempt_idx < due.size(); ++attempt_idx) {
+        SendAttempt& attempt = attempts[attempt_idx];
+        attempt.payment = &due[attempt_idx];
+        attempt.xml = BuildPaymentPacs008(due[attempt_idx], options_.ispb, send_at);
+        if (!attempt.xml.ok()) {
+            attempt.answer = Result<SendReceipt>(attempt.xml.error());  // never sent: refused
             continue;
         }
-        const Error& error = receipt.error();
-        if (error.code == ErrorCode::kUnavailable) {
-            send_failures_counter_->Increment();
-            auto backoff = options_.retry_first *
-                           (std::int64_t{1} << std::min<std::int64_t>(payment.send_attempts, 16));
-            backoff = std::min(backoff, options_.retry_max);
-            log::Warn("spi_send_deferred")
-                .Str("end_to_end_id", payment.end_to_end_id)
-                .Int("attempts", payment.send_attempts + 1)
-                .Int("retry_in_ms", backoff.count())
-                .Str("error", error.message);
-            DICTRA_RETURN_IF_ERROR(store_.database().Write([&](db::Transaction& tx) {
-                return SpiStore::RecordSendFailure(tx, payment.id, send_at + backoff, send_at);
-            }));
-            // BACEN is away: the rest of the batch would only wait for the same timeout each.
-            // They stay due; the next round tries the oldest of them.
-            break;
-        }
-        // BACEN refused the message itself (or we could not build it): sending it again would
-        // be refused again, so the payment ends here. FF01 is ISO's "invalid file format".
-        log::Error("spi_send_refused")
-            .Str("end_to_end_id", payment.end_to_end_id)
-            .Str("error", error.message);
-        DICTRA_RETURN_IF_ERROR(store_.database().Write([&](db::Transaction& tx) -> Status {
-            DICTRA_RETURN_IF_ERROR(SpiStore::UpdateStatus(tx, payment.id, PaymentStatus::kRjct,
-                                                          "FF01", std::nullopt, send_at));
-            DICTRA_RETURN_IF_ERROR(SpiStore::InsertHistory(
-                tx, payment.id,
-                Entry(PaymentStatus::kRjct, send_at, "FF01",
-                      "BACEN refused the pacs.008: " + error.message.substr(0, 500))));
-            if (xml.ok()) {
-                DICTRA_RETURN_IF_ERROR(
-                    SpiStore::InsertMessage(tx, payment.id,
-                                            StoredMessage{0, MessageDirection::kSent, "pacs.008",
-                                                          payment.message_id, "", *xml, send_at}));
-            }
-            return Ok();
-        }));
+        if (posts.empty() || posts.back().size() == kMessagesPerPostMax) posts.emplace_back();
+        posts.back().push_back(attempt_idx);
     }
+    std::vector<std::vector<std::string>> bodies;
+    bodies.reserve(posts.size());
+    for (const PostMembers& members : posts) bodies.push_back(XmlOf(attempts, members));
+    std::vector<Result<SendReceipt>> answers = gateway.SendEach(bodies);
+    DICTRA_CHECK(answers.size() <= posts.size());
+    for (std::size_t post_idx = 0; post_idx < answers.size(); ++post_idx) {
+        const PostMembers& members = posts[post_idx];
+        const Result<SendReceipt>& answer = answers[post_idx];
+        if (!answer.ok() && answer.error().code != ErrorCode::kUnavailable && members.size() > 1) {
+            // BACEN refuses a whole POST for one bad message and settles none of it. Sending each
+            // message alone finds the one at fault and lets the others through (sending one that
+            // did settle again would only be answered DUPL: the ids stay the same).
+            log::Warn("spi_send_post_refused")
+                .Int("messages", static_cast<std::int64_t>(members.size()))
+                .Str("error", answer.error().message);
+            for (std::size_t attempt_idx : members) {
+                attempts[attempt_idx].answer = gateway.Send({*attempts[attempt_idx].xml});
+            }
+            continue;
+        }
+        for (std::size_t attempt_idx : members) attempts[attempt_idx].answer = answer;
+    }
+    std::size_t sent = 0;
+    for (const SendAttempt& attempt : attempts) {
+        if (attempt.answer && attempt.answer->ok()) ++sent;
+    }
+    DICTRA_RETURN_IF_ERROR(store_.database().Write([&](db::Transaction& tx) -> Status {
+        for (const SendAttempt& attempt : attempts) {
+            if (!attempt.answer) continue;
+            DICTRA_RETURN_IF_ERROR(
+                RecordSendAttempt(tx, *attempt.payment, attempt.xml, *attempt.answer, send_at));
+        }
+        return Ok();
+    }));
     return sent;
 }
 
-Status SpiService::ApplyStatus(const std::string& xml, const std::string& business_message_id,
-                               const std::string& end_to_end_id, const std::string& tx_status,
-                               const std::string& reason_code,
-                               std::optional<SystemTimePoint> settled_at) {
-    const SystemTimePoint now = clock_.Now();
-    bool unknown = false;
-    DICTRA_RETURN_IF_ERROR(store_.database().Write([&](db::Transaction& tx) -> Status {
-        DICTRA_ASSIGN_OR_RETURN(
-            std::optional<Payment> found,
-            SpiStore::FindByEndToEndId(tx, end_to_end_id, PaymentDirection::kOutgoing));
-        if (!found) {
-            unknown = true;
-            return SpiStore::InsertMessage(tx, std::nullopt,
-                                           StoredMessage{0, MessageDirection::kReceived, "pacs.002",
-                                                         business_message_id, "", xml, now});
-        }
-        const Payment& payment = *found;
-        DICTRA_RETURN_IF_ERROR(
-            SpiStore::InsertMessage(tx, payment.id,
-                                    StoredMessage{0, MessageDirection::kReceived, "pacs.002",
-                                                  business_message_id, "", xml, now}));
-        if (IsFinal(payment.status)) return Ok();  // a late or repeated report changes nothing
-        PaymentStatus next = PaymentStatus::kAcsp;
-        std::string code = tx_status;
-        if (tx_status == "ACCC" || tx_status == "ACSC") {
-            next = PaymentStatus::kAccc;
-            code = "ACCC";
-        } else if (tx_status == "RJCT") {
-            // DUPL: BACEN already settled this EndToEndId, so an earlier send of ours got
-            // through. Its own pacs.002 carries the real outcome; this one changes nothing.
-            if (reason_code == "DUPL") {
-                log::Info("spi_duplicate_acknowledged").Str("end_to_end_id", end_to_end_id);
-                return Ok();
-            }
-            next = PaymentStatus::kRjct;
-            code = reason_code.empty() ? "RJCT" : reason_code;
-        } else if (payment.status == PaymentStatus::kAcsp) {
-            return Ok();
-        }
-        if (payment.status == PaymentStatus::kPendingBacen) {
-            // The answer overtook the bookkeeping of the send.
+Status SpiService::RecordSendAttempt(db::Transaction& tx, const Payment& payment,
+                                     const Result<std::string>& xml,
+                                     const Result<SendReceipt>& answer, SystemTimePoint send_at) {
+    if (answer.ok()) {
+        // The pacs.002 may have been applied already (it can overtake this write).
+        DICTRA_ASSIGN_OR_RETURN(std::optional<Payment> current, SpiStore::FindById(tx, payment.id));
+        if (current && current->status == PaymentStatus::kPendingBacen) {
+            DICTRA_RETURN_IF_ERROR(SpiStore::UpdateStatus(
+                tx, payment.id, PaymentStatus::kSentToBacen, "", std::nullopt, send_at));
             DICTRA_RETURN_IF_ERROR(
-                SpiStore::InsertHistory(tx, payment.id, Entry(PaymentStatus::kSentToBacen, now)));
+                SpiStore::InsertHistory(tx, payment.id,
+                                        Entry(PaymentStatus::kSentToBacen, send_at, "",
+                                              "PI-ResourceId " + answer->resource_id)));
         }
-        std::optional<SystemTimePoint> accepted;
-        if (next != PaymentStatus::kRjct) accepted = settled_at.value_or(now);
-        DICTRA_RETURN_IF_ERROR(SpiStore::UpdateStatus(tx, payment.id, next, code, accepted, now));
-        return SpiStore::InsertHistory(tx, payment.id,
-                                       Entry(next, now, code, "pacs.002 " + business_message_id));
-    }));
-    if (unknown) {
-        unknown_end_to_end_ids_.fetch_add(1);
-        unknown_counter_->Increment();
-        log::Warn("spi_pacs002_unknown_end_to_end_id").Str("end_to_end_id", end_to_end_id);
+        return SpiStore::InsertMessage(
+            tx, payment.id,
+            StoredMessage{0, MessageDirection::kSent, "pacs.008", payment.message_id,
+                          answer->resource_id, *xml, send_at});
+    }
+    const Error& error = answer.error();
+    if (error.code == ErrorCode::kUnavailable) {
+        send_failures_counter_->Increment();
+        auto backoff = options_.retry_first *
+                       (std::int64_t{1} << std::min<std::int64_t>(payment.send_attempts, 16));
+        backoff = std::min(backoff, options_.retry_max);
+        log::Warn("spi_send_deferred")
+            .Str("end_to_end_id", payment.end_to_end_id)
+            .Int("attempts", payment.send_attempts + 1)
+            .Int("retry_in_ms", backoff.count())
+            .Str("error", error.message);
+        return SpiStore::RecordSendFailure(tx, payment.id, send_at + backoff, send_at);
+    }
+    // BACEN refused the message itself (or we could not build it): sending it again would be
+    // refused again, so the payment ends here. FF01 is ISO's "invalid file format".
+    log::Error("spi_send_refused")
+        .Str("end_to_end_id", payment.end_to_end_id)
+        .Str("error", error.message);
+    DICTRA_RETURN_IF_ERROR(SpiStore::UpdateStatus(tx, payment.id, PaymentStatus::kRjct, "FF01",
+                                                  std::nullopt, send_at));
+    DICTRA_RETURN_IF_ERROR(SpiStore::InsertHistory(
+        tx, payment.id,
+        Entry(PaymentStatus::kRjct, send_at, "FF01",
+              "BACEN refused the pacs.008: " + error.message.substr(0, 500))));
+    if (!xml.ok()) return Ok();
+    return SpiStore::InsertMessage(tx, payment.id,
+                                   StoredMessage{0, MessageDirection::kSent, "pacs.008",
+                                                 payment.message_id, "", *xml, send_at});
+}
+
+// One message from the stream between its parsing and its write.
+struct SpiService::Incoming {
+    std::string xml;
+    std::optional<iso::Message> parsed;
+    // Set when the message is refused (malformed, or nothing in it for us).
+    std::optional<std::string> refused_error;
+    // Malformed messages are kept (raw, cut) for the operators; the others refused are only logged.
+    bool keep_refused = false;
+    IncomingOutcome outcome;
+    std::vector<std::string> unknown_end_to_end_ids;
+};
+
+SpiService::Incoming SpiService::Prepare(std::string_view xml) {
+    Incoming incoming;
+    incoming.xml = std::string(xml);
+    incoming.outcome.received_at = clock_.Now();
+    Result<iso::Message> parsed = iso::ParseAny(incoming.xml);
+    if (!parsed.ok()) {
+        incoming.refused_error = parsed.error().message;
+        incoming.keep_refused = true;
+        return incoming;
+    }
+    incoming.parsed = std::move(parsed).value();
+    if (auto* pacs008 = std::get_if<iso::Envelope<iso::Pacs008>>(&*incoming.parsed)) {
+        const auto& transactions = pacs008->document.transactions;
+        const bool any = std::any_of(
+            transactions.begin(), transactions.end(),
+            [&](const iso::CreditTransfer& tx) { return tx.creditor_agent_ispb == options_.ispb; });
+        if (!any) {
+            incoming.refused_error = "pacs.008 without a transaction for ISPB " + options_.ispb;
+        }
+    } else if (auto* pibr002 = std::get_if<iso::Envelope<iso::Pibr002>>(&*incoming.parsed)) {
+        incoming.outcome.echo_data = pibr002->document.original_data;
+    } else if (!std::holds_alternative<iso::Envelope<iso::Pacs002>>(*incoming.parsed)) {
+        // A pibr.001 is a participant's request; BACEN never sends one to us.
+        incoming.refused_error =
+            "unexpected " + std::string(iso::ToString(iso::TypeOf(*incoming.parsed)));
+    }
+    return incoming;
+}
+
+Status SpiService::Apply(db::Transaction& tx, Incoming& incoming) {
+    incoming.unknown_end_to_end_ids.clear();
+    if (incoming.refused_error) {
+        if (!incoming.keep_refused) return Ok();
+        return SpiStore::InsertMessage(
+            tx, std::nullopt,
+            StoredMessage{0, MessageDirection::kReceived, "refused", "", "",
+                          incoming.xml.substr(0, 64 * 1024), incoming.outcome.received_at});
+    }
+    if (auto* pacs002 = std::get_if<iso::Envelope<iso::Pacs002>>(&*incoming.parsed)) {
+        for (const iso::PaymentStatus& status : pacs002->document.statuses) {
+            DICTRA_RETURN_IF_ERROR(ApplyStatus(tx, incoming, status));
+        }
+        return Ok();
+    }
+    if (auto* pacs008 = std::get_if<iso::Envelope<iso::Pacs008>>(&*incoming.parsed)) {
+        for (const iso::CreditTransfer& transfer : pacs008->document.transactions) {
+            if (transfer.creditor_agent_ispb != options_.ispb) continue;
+            DICTRA_RETURN_IF_ERROR(RecordIncomingPayment(
+                tx, incoming.xml,
+                IncomingPayment(pacs008->document, transfer, incoming.outcome.received_at)));
+        }
     }
     return Ok();
 }
 
-Status SpiService::RecordIncomingPayment(const std::string& xml, Payment payment) {
-    const SystemTimePoint now = payment.created_at;
-    return store_.database().Write([&](db::Transaction& tx) -> Status {
-        DICTRA_ASSIGN_OR_RETURN(
-            std::optional<Payment> existing,
-            SpiStore::FindByEndToEndId(tx, payment.end_to_end_id, PaymentDirection::kIncoming));
-        if (existing) return Ok();  // delivered twice: already recorded
-        DICTRA_ASSIGN_OR_RETURN(std::int64_t id, SpiStore::InsertPayment(tx, payment, now));
-        DICTRA_RETURN_IF_ERROR(SpiStore::InsertHistory(
-            tx, id, Entry(PaymentStatus::kAccc, now, "ACCC", "credit received from BACEN")));
-        return SpiStore::InsertMessage(tx, id,
-                                       StoredMessage{0, MessageDirection::kReceived, "pacs.008",
-                                                     payment.message_id, "", xml, now});
-    });
-}
-
-Result<IncomingOutcome> SpiService::HandleIncoming(std::string_view xml_view) {
-    IncomingOutcome outcome;
-    outcome.received_at = clock_.Now();
-    const std::string xml(xml_view);
-    Result<iso::Message> parsed = iso::ParseAny(xml);
-    if (!parsed.ok()) {
+void SpiService::Report(const Incoming& incoming) {
+    if (incoming.refused_error) {
         refused_messages_.fetch_add(1);
         refused_counter_->Increment();
         log::Warn("spi_bacen_message_refused")
-            .Str("error", parsed.error().message)
-            .Int("bytes", static_cast<std::int64_t>(xml.size()));
-        DICTRA_RETURN_IF_ERROR(store_.database().Write([&](db::Transaction& tx) {
-            return SpiStore::InsertMessage(
-                tx, std::nullopt,
-                StoredMessage{0, MessageDirection::kReceived, "refused", "", "",
-                              xml.substr(0, 64 * 1024), outcome.received_at});
-        }));
-        return outcome;
+            .Str("error", *incoming.refused_error)
+            .Int("bytes", static_cast<std::int64_t>(incoming.xml.size()));
     }
-    if (auto* pacs002 = std::get_if<iso::Envelope<iso::Pacs002>>(&*parsed)) {
-        for (const iso::PaymentStatus& status : pacs002->document.statuses) {
-            std::string reason;
-            for (const iso::StatusReason& status_reason : status.reasons) {
-                if (status_reason.code) {
-                    reason = *status_reason.code;
-                    break;
-                }
-            }
-            DICTRA_RETURN_IF_ERROR(
-                ApplyStatus(xml, pacs002->header.business_message_id, status.original_end_to_end_id,
-                            std::string(iso::ToString(status.status)), reason, status.settled_at));
+    for (const std::string& end_to_end_id : incoming.unknown_end_to_end_ids) {
+        unknown_end_to_end_ids_.fetch_add(1);
+        unknown_counter_->Increment();
+        log::Warn("spi_pacs002_unknown_end_to_end_id").Str("end_to_end_id", end_to_end_id);
+    }
+}
+
+Status SpiService::ApplyStatus(db::Transaction& tx, Incoming& incoming,
+                               const iso::PaymentStatus& status) {
+    const SystemTimePoint now = clock_.Now();
+    const auto& pacs002 = std::get<iso::Envelope<iso::Pacs002>>(*incoming.parsed);
+    const std::string& business_message_id = pacs002.header.business_message_id;
+    const std::string& end_to_end_id = status.original_end_to_end_id;
+    const std::string tx_status(iso::ToString(status.status));
+    std::string reason_code;
+    for (const iso::StatusReason& status_reason : status.reasons) {
+        if (status_reason.code) {
+            reason_code = *status_reason.code;
+            break;
         }
-        return outcome;
     }
-    if (auto* pacs008 = std::get_if<iso::Envelope<iso::Pacs008>>(&*parsed)) {
-        bool any = false;
-        for (const iso::CreditTransfer& tx : pacs008->document.transactions) {
-            if (tx.creditor_agent_ispb != options_.ispb) continue;
-            any = true;
-            Payment payment;
-            payment.direction = PaymentDirection::kIncoming;
-            payment.end_to_end_id = tx.end_to_end_id;
-            payment.message_id = pacs008->document.msg_id;
-            NewPayment& r = payment.request;
-            r.local_instrument = std::string(iso::ToString(tx.local_instrument));
-            r.priority_type = std::string(iso::ToString(pacs008->document.service_level));
-            r.priority_id = pacs008->document.priority == iso::InstructionPriority::kHigh ? 1 : 2;
-            r.purpose = std::string(iso::ToString(tx.purpose));
-            r.amount_centavos = tx.amount.centavos();
-            r.currency = "BRL";
-            r.debtor = Party{tx.debtor_agent_ispb,
-                             tx.debtor_name,
-                             tx.debtor_tax_id,
-                             tx.debtor_account.number,
-                             std::string(iso::ToString(tx.debtor_account.type)),
-                             tx.debtor_account.branch.value_or(""),
-                             ""};
-            r.creditor = Party{tx.creditor_agent_ispb,
-                               "",
-                               tx.creditor_tax_id,
-                               tx.creditor_account.number,
-                               std::string(iso::ToString(tx.creditor_account.type)),
-                               tx.creditor_account.branch.value_or(""),
-                               tx.creditor_proxy.value_or("")};
-            r.tx_id = tx.tx_id.value_or("");
-            r.initiating_party = tx.initiating_party_cnpj.value_or("");
-            r.description = tx.remittance_information.value_or("");
-            payment.status = PaymentStatus::kAccc;
-            payment.reason_code = "ACCC";
-            payment.operation_datetime = tx.accepted_at;
-            payment.acceptance_datetime = outcome.received_at;
-            payment.created_at = outcome.received_at;
-            payment.updated_at = outcome.received_at;
-            DICTRA_RETURN_IF_ERROR(RecordIncomingPayment(xml, std::move(payment)));
+    DICTRA_ASSIGN_OR_RETURN(
+        std::optional<Payment> found,
+        SpiStore::FindByEndToEndId(tx, end_to_end_id, PaymentDirection::kOutgoing));
+    if (!found) {
+        incoming.unknown_end_to_end_ids.push_back(end_to_end_id);
+        return SpiStore::InsertMessage(tx, std::nullopt,
+                                       StoredMessage{0, MessageDirection::kReceived, "pacs.002",
+                                                     business_message_id, "", incoming.xml, now});
+    }
+    const Payment& payment = *found;
+    DICTRA_RETURN_IF_ERROR(
+        SpiStore::InsertMessage(tx, payment.id,
+                                StoredMessage{0, MessageDirection::kReceived, "pacs.002",
+                                              business_message_id, "", incoming.xml, now}));
+    if (IsFinal(payment.status)) return Ok();  // a late or repeated report changes nothing
+    PaymentStatus next = PaymentStatus::kAcsp;
+    std::string code = tx_status;
+    if (tx_status == "ACCC" || tx_status == "ACSC") {
+        next = PaymentStatus::kAccc;
+        code = "ACCC";
+    } else if (tx_status == "RJCT") {
+        // DUPL: BACEN already settled this EndToEndId, so an earlier send of ours got
+        // through. Its own pacs.002 carries the real outcome; this one changes nothing.
+        if (reason_code == "DUPL") {
+            log::Info("spi_duplicate_acknowledged").Str("end_to_end_id", end_to_end_id);
+            return Ok();
         }
-        if (!any) {
-            refused_messages_.fetch_add(1);
-            refused_counter_->Increment();
-            log::Warn("spi_bacen_message_refused")
-                .Str("error", "pacs.008 without a transaction for ISPB " + options_.ispb);
+        next = PaymentStatus::kRjct;
+        code = reason_code.empty() ? "RJCT" : reason_code;
+    } else if (payment.status == PaymentStatus::kAcsp) {
+        return Ok();
+    }
+    if (payment.status == PaymentStatus::kPendingBacen) {
+        // The answer overtook the bookkeeping of the send.
+        DICTRA_RETURN_IF_ERROR(
+            SpiStore::InsertHistory(tx, payment.id, Entry(PaymentStatus::kSentToBacen, now)));
+    }
+    std::optional<SystemTimePoint> accepted;
+    if (next != PaymentStatus::kRjct) accepted = status.settled_at.value_or(now);
+    DICTRA_RETURN_IF_ERROR(SpiStore::UpdateStatus(tx, payment.id, next, code, accepted, now));
+    return SpiStore::InsertHistory(tx, payment.id,
+                                   Entry(next, now, code, "pacs.002 " + business_message_id));
+}
+
+Status SpiService::RecordIncomingPayment(db::Transaction& tx, const std::string& xml,
+                                         const Payment& payment) {
+    const SystemTimePoint now = payment.created_at;
+    DICTRA_ASSIGN_OR_RETURN(
+        std::optional<Payment> existing,
+        SpiStore::FindByEndToEndId(tx, payment.end_to_end_id, PaymentDirection::kIncoming));
+    if (existing) return Ok();  // delivered twice: already recorded
+    DICTRA_ASSIGN_OR_RETURN(std::int64_t id, SpiStore::InsertPayment(tx, payment, now));
+    DICTRA_RETURN_IF_ERROR(SpiStore::InsertHistory(
+        tx, id, Entry(PaymentStatus::kAccc, now, "ACCC", "credit received from BACEN")));
+    return SpiStore::InsertMessage(tx, id,
+                                   StoredMessage{0, MessageDirection::kReceived, "pacs.008",
+                                                 payment.message_id, "", xml, now});
+}
+
+Result<IncomingOutcome> SpiService::HandleIncoming(std::string_view xml) {
+    std::vector<Result<IncomingOutcome>> outcomes = HandleIncoming(std::vector{xml});
+    return std::move(outcomes.front());
+}
+
+std::vector<Result<IncomingOutcome>> SpiService::HandleIncoming(
+    const std::vector<std::string_view>& xmls) {
+    // Parsing stays out of the writes: the writer thread serves every caller of the database.
+    std::vector<Incoming> batch;
+    batch.reserve(xmls.size());
+    for (std::string_view xml : xmls) batch.push_back(Prepare(xml));
+    std::vector<db::Database::WriteFunction> writes;
+    writes.reserve(batch.size());
+    for (Incoming& incoming : batch) {
+        writes.push_back([this, &incoming](db::Transaction& tx) { return Apply(tx, incoming); });
+    }
+    std::vector<Status> statuses = db::WriteEach(store_.database(), std::move(writes));
+    std::vector<Result<IncomingOutcome>> outcomes;
+    outcomes.reserve(batch.size());
+    for (std::size_t message_idx = 0; message_idx < batch.size(); ++message_idx) {
+        if (!statuses[message_idx].ok()) {
+            if (batch[message_idx].refused_error) Report(batch[message_idx]);
+            outcomes.push_back(std::move(statuses[message_idx]).error());
+            continue;
         }
-        return outcome;
+        Report(batch[message_idx]);
+        outcomes.push_back(std::move(batch[message_idx].outcome));
     }
-    if (auto* pibr002 = std::get_if<iso::Envelope<iso::Pibr002>>(&*parsed)) {
-        outcome.echo_data = pibr002->document.original_data;
-        return outcome;
-    }
-    // A pibr.001 is a participant's request; BACEN never sends one to us.
-    refused_messages_.fetch_add(1);
-    refused_counter_->Increment();
-    log::Warn("spi_bacen_message_refused")
-        .Str("error", "unexpected " + std::string(iso::ToString(iso::TypeOf(*parsed))));
-    return outcome;
+    return outcomes;
 }
 
 }  // namespace dictra::spi

@@ -22,6 +22,7 @@
 #include "core/auth/principal.hpp"
 #include "core/clock.hpp"
 #include "core/metrics.hpp"
+#include "formats/iso20022/message.hpp"
 #include "spi/model.hpp"
 #include "spi/store.hpp"
 
@@ -42,18 +43,40 @@ struct Probes {
     std::function<bool()> bus_connected;
 };
 
-// What BACEN said to one POST of a message.
+// What BACEN said to one POST.
 struct SendReceipt {
     std::string resource_id;  // PI-ResourceId
 };
 
-// The ICOM inbox as the service sees it. Send answers kUnavailable when the message may be sent
-// again later (BACEN unreachable, 5xx, 429, our credentials refused) and kInvalidArgument when
-// BACEN refused the message itself (400, 413, 415): sending it again cannot help.
+// ICOM takes at most this many messages in one POST (multipart/mixed; bacen::
+// kMessagesPerRequestMax on the simulator's side).
+inline constexpr std::size_t kMessagesPerPostMax = 10;
+
+// The ICOM inbox as the service sees it. A POST carries 1 to kMessagesPerPostMax messages and is
+// taken or refused as a whole: 201 means BACEN took every message (each then settles or is
+// rejected on its own, and the outcome comes back on our stream as a pacs.002). Send answers
+// kUnavailable when the POST may be sent again later (BACEN unreachable, 5xx, 429, our
+// credentials refused) and kInvalidArgument when BACEN refused the request itself (400, 413,
+// 415): sending it again unchanged cannot help.
 class BacenGateway {
  public:
     virtual ~BacenGateway() = default;
-    virtual Result<SendReceipt> Send(std::string_view xml) = 0;
+    // REQUIRES: 1 <= messages.size() <= kMessagesPerPostMax.
+    virtual Result<SendReceipt> Send(const std::vector<std::string>& messages) = 0;
+    // One POST per batch, answers in the order of `batches`. A gateway may send several at once.
+    // It may also stop after a kUnavailable answer: the answer is then shorter than `batches` and
+    // the batches past its end were not sent. This one sends them one after the other.
+    virtual std::vector<Result<SendReceipt>> SendEach(
+        const std::vector<std::vector<std::string>>& batches) {
+        std::vector<Result<SendReceipt>> answers;
+        for (const std::vector<std::string>& batch : batches) {
+            answers.push_back(Send(batch));
+            if (!answers.back().ok() && answers.back().error().code == ErrorCode::kUnavailable) {
+                break;
+            }
+        }
+        return answers;
+    }
 };
 
 struct SpiOptions {
@@ -115,15 +138,20 @@ class SpiService {
     Result<PaymentMessages> Messages(std::string_view id_or_end_to_end_id,
                                      const auth::Principal& principal);
 
-    // Sends up to `limit` payments whose (next) attempt is due. Returns how many BACEN took.
-    // A payment BACEN cannot take now stays PENDING_BACEN and is tried again after a backoff,
-    // always with the same EndToEndId and MsgId.
+    // Sends up to `limit` payments whose (next) attempt is due, kMessagesPerPostMax to a POST
+    // (gateway.SendEach), and records the outcome of the whole round in one write. Returns how
+    // many BACEN took. A payment BACEN cannot take now stays PENDING_BACEN and is tried again
+    // after a backoff, always with the same EndToEndId and MsgId. A POST BACEN refuses is sent
+    // again one message to a POST, so only the message at fault is rejected (FF01).
     Result<std::size_t> SendDue(BacenGateway& gateway, std::int64_t limit);
 
     // Applies one message from our BACEN stream. Malformed XML and messages about payments we do
     // not know are logged and counted, never fatal: the stream goes on. The error result is only
     // for a database failure (the message is then lost for this attempt; see docs/spi.md).
     Result<IncomingOutcome> HandleIncoming(std::string_view xml);
+    // The same for the messages of one pull: each applied atomically on its own, all of them
+    // queued to the database at once so they share one commit. One answer per message, in order.
+    std::vector<Result<IncomingOutcome>> HandleIncoming(const std::vector<std::string_view>& xmls);
 
     // Counters (also in the metrics registry).
     std::uint64_t unknown_end_to_end_ids() const { return unknown_end_to_end_ids_.load(); }
@@ -131,10 +159,20 @@ class SpiService {
 
  private:
     Result<Payment> Find(db::Connection& connection, std::string_view id_or_end_to_end_id);
-    Status ApplyStatus(const std::string& xml, const std::string& business_message_id,
-                       const std::string& end_to_end_id, const std::string& tx_status,
-                       const std::string& reason_code, std::optional<SystemTimePoint> settled_at);
-    Status RecordIncomingPayment(const std::string& xml, Payment payment);
+    Status RecordSendAttempt(db::Transaction& tx, const Payment& payment,
+                             const Result<std::string>& xml, const Result<SendReceipt>& answer,
+                             SystemTimePoint send_at);
+    struct Incoming;
+    // Parses one message from the stream; what it means for the database is left to Apply.
+    Incoming Prepare(std::string_view xml);
+    // Inside the message's write. Adds to `incoming.unknown_end_to_end_ids`.
+    Status Apply(db::Transaction& tx, Incoming& incoming);
+    Status ApplyStatus(db::Transaction& tx, Incoming& incoming,
+                       const formats::iso20022::PaymentStatus& status);
+    Status RecordIncomingPayment(db::Transaction& tx, const std::string& xml,
+                                 const Payment& payment);
+    // Counters and logs of a message once its write committed.
+    void Report(const Incoming& incoming);
 
     SpiStore& store_;
     const Clock& clock_;

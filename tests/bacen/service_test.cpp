@@ -161,6 +161,37 @@ TEST_F(BacenServiceTest, NeverBelowZeroTheWholeBalanceSettlesThenOneCentavoDoesN
     EXPECT_EQ(Balance(kPayee), kPayerStartCentavos);
 }
 
+// The messages of one POST share a commit but not their fate: each pacs.008 settles or is
+// rejected on its own, in the order of the POST, and each gets its own pacs.002.
+TEST_F(BacenServiceTest, OnePostOfSeveralMessagesSettlesEachOnItsOwn) {
+    const iso::CreditTransfer first =
+        Transfer(kPayer, kPayee, kPayerStartCentavos - 10, clock_.Now());
+    const iso::CreditTransfer too_much = Transfer(kPayer, kPayee, 11, clock_.Now());
+    const iso::CreditTransfer last = Transfer(kPayer, kPayee, 10, clock_.Now());
+    const std::string repeated = Pacs008Xml(kPayer, {first}, clock_.Now());
+    std::vector<std::string> xmls = {repeated, Pacs008Xml(kPayer, {too_much}, clock_.Now()),
+                                     Pacs008Xml(kPayer, {last}, clock_.Now()), repeated};
+    auto receipt = service_->Receive(kPayer, {xmls.begin(), xmls.end()});
+    ASSERT_TRUE(receipt.ok()) << receipt.error().message;
+    EXPECT_EQ(receipt->messages, 4u);
+    EXPECT_EQ(Balance(kPayer), 0);  // never below zero: the 11 centavos did not fit
+    EXPECT_EQ(Balance(kPayee), kPayerStartCentavos);
+
+    std::vector<iso::Message> reports = Drain(kPayer);
+    ASSERT_EQ(reports.size(), 4u);
+    std::vector<std::string> outcomes;
+    for (const iso::Message& message : reports) {
+        const auto& status = std::get<iso::Envelope<iso::Pacs002>>(message).document.statuses.at(0);
+        outcomes.push_back(status.original_end_to_end_id + " " +
+                           std::string(iso::ToString(status.status)) + " " +
+                           (status.reasons.empty() ? "" : status.reasons[0].code.value_or("")));
+    }
+    EXPECT_EQ(outcomes, (std::vector<std::string>{
+                            first.end_to_end_id + " ACCC ", too_much.end_to_end_id + " RJCT AM04",
+                            last.end_to_end_id + " ACCC ", first.end_to_end_id + " RJCT DUPL"}));
+    EXPECT_EQ(Drain(kPayee).size(), 2u);
+}
+
 TEST_F(BacenServiceTest, CreditorAccountOfZerosIsAc03) {
     iso::CreditTransfer tx = Transfer(kPayer, kPayee, 100, clock_.Now());
     tx.creditor_account.number = "0000";

@@ -163,6 +163,51 @@ TEST_F(SpiPaymentsE2eTest, PaymentSettlesThroughBacenWithHistoryAndMessages) {
     EXPECT_EQ(page["total"].as_int64(), 1);
 }
 
+// Payments created at once go to BACEN several to a multipart POST and come back on several
+// streams; each settles exactly once, with one row per status step.
+TEST_F(SpiPaymentsE2eTest, BurstOfPaymentsSettlesEachExactlyOnce) {
+    constexpr int kThreads = 6;
+    constexpr int kPaymentsPerThread = 5;
+    constexpr std::int64_t kAmount = 3'000;
+    std::vector<std::vector<std::int64_t>> ids(kThreads);
+    std::vector<std::thread> threads;
+    for (int thread_idx = 0; thread_idx < kThreads; ++thread_idx) {
+        threads.emplace_back([&, thread_idx] {
+            SpiClient spi = Spi(psp_token_);
+            for (int payment_idx = 0; payment_idx < kPaymentsPerThread; ++payment_idx) {
+                ClientResponse created = spi.Call("POST", "/api/v1/payments",
+                                                  boost::json::serialize(PaymentBody(kAmount)));
+                EXPECT_EQ(created.status, 201) << created.body;
+                if (created.status == 201) {
+                    ids[thread_idx].push_back(spi.Json(created)["id"].as_int64());
+                }
+            }
+        });
+    }
+    for (std::thread& thread : threads) thread.join();
+    SpiClient spi = Spi(operator_token_);
+    int settled = 0;
+    for (const auto& thread_ids : ids) {
+        for (std::int64_t id : thread_ids) {
+            boost::json::object payment = spi.WaitFinal(id);
+            EXPECT_EQ(payment["status"].as_string(), "ACCC") << boost::json::serialize(payment);
+            settled += payment["status"].as_string() == "ACCC" ? 1 : 0;
+            boost::json::object history =
+                spi.Json(spi.Call("GET", "/api/v1/payments/" + std::to_string(id) + "/history"));
+            std::vector<std::string> statuses;
+            for (const auto& entry : history["history"].as_array()) {
+                statuses.emplace_back(entry.as_object().at("status").as_string());
+            }
+            EXPECT_EQ(statuses,
+                      (std::vector<std::string>{"ENTRY_RECEIVED", "VALIDATED", "PENDING_BACEN",
+                                                "SENT_TO_BACEN", "ACCC"}));
+        }
+    }
+    EXPECT_EQ(settled, kThreads * kPaymentsPerThread);
+    EXPECT_EQ(Balance("87654321"), kThreads * kPaymentsPerThread * kAmount);
+    EXPECT_EQ(Balance("12345678"), 100'000 - kThreads * kPaymentsPerThread * kAmount);
+}
+
 TEST_F(SpiPaymentsE2eTest, AmountOverTheReserveIsRjctAm04) {
     SpiClient spi = Spi(psp_token_);
     ClientResponse created =

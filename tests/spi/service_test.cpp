@@ -179,28 +179,45 @@ class SimulatedBacen : public BacenGateway {
     explicit SimulatedBacen(bacen::BacenService& bacen) : bacen_(bacen) {
         stream_id_ = bacen_.OpenStream(kOurs).value();
     }
-    Result<SendReceipt> Send(std::string_view xml) override {
+    Result<SendReceipt> Send(const std::vector<std::string>& messages) override {
         ++sends;
+        post_sizes.push_back(messages.size());
         if (down) return Error::Unavailable("connection refused");
-        auto receipt = bacen_.Receive(kOurs, {xml});
+        for (const std::string& xml : messages) {
+            if (!refuse_end_to_end_id.empty() &&
+                xml.find(refuse_end_to_end_id) != std::string::npos) {
+                return Error::InvalidArgument("BACEN answered 400: message refused");
+            }
+        }
+        auto receipt = bacen_.Receive(kOurs, {messages.begin(), messages.end()});
         if (!receipt.ok()) return Error::InvalidArgument(receipt.error().message);
         if (lose_answer) return Error::Unavailable("timed out reading the answer");
+        // BACEN's pacs.002 reaches us before the sender records the send.
+        if (deliver_before_answer != nullptr) Deliver(*deliver_before_answer);
         return SendReceipt{receipt->resource_id};
     }
-    // Delivers every queued message of our stream to `spi`.
+    // Delivers every queued message of our stream to `spi`, one pull at a time.
     void Deliver(SpiService& spi) {
         while (true) {
             auto pulled = bacen_.PullNow(kOurs, stream_id_);
             ASSERT_TRUE(pulled.ok());
             if (pulled->messages.empty()) return;
+            std::vector<std::string_view> xmls;
             for (const bacen::OutboundMessage& message : pulled->messages) {
-                ASSERT_TRUE(spi.HandleIncoming(message.xml).ok());
+                xmls.push_back(message.xml);
+            }
+            for (const Result<IncomingOutcome>& outcome : spi.HandleIncoming(xmls)) {
+                ASSERT_TRUE(outcome.ok()) << outcome.error().message;
             }
         }
     }
     bool down = false;
     bool lose_answer = false;
+    // A POST holding this EndToEndId is refused as a whole (400), as BACEN does for a bad message.
+    std::string refuse_end_to_end_id;
+    SpiService* deliver_before_answer = nullptr;
     int sends = 0;
+    std::vector<std::size_t> post_sizes;
 
  private:
     bacen::BacenService& bacen_;
@@ -359,16 +376,114 @@ TEST_F(SpiServiceTest, OutageKeepsThePaymentPendingAndRetriesWithTheSameEndToEnd
     EXPECT_EQ(Balance(kPayee), 10'000);
 }
 
-TEST_F(SpiServiceTest, OutageStopsTheBatchAtTheFirstFailure) {
-    Create();
-    Create();
-    Create();
+TEST_F(SpiServiceTest, OutageStopsTheRoundAtTheFirstFailedPost) {
+    std::vector<Payment> payments;
+    NewPayment small = ValidManu();
+    small.amount_centavos = 1'000;
+    for (int payment_idx = 0; payment_idx < 25; ++payment_idx) payments.push_back(Create(small));
     gateway_->down = true;
-    EXPECT_EQ(service_->SendDue(*gateway_, 10).value(), 0u);
+    EXPECT_EQ(service_->SendDue(*gateway_, 100).value(), 0u);
     EXPECT_EQ(gateway_->sends, 1);
+    // The ten of the failed POST wait out a backoff; the others were not tried and stay due.
+    for (int payment_idx = 0; payment_idx < 25; ++payment_idx) {
+        const Payment stored = Reload(payments[payment_idx]);
+        EXPECT_EQ(stored.status, PaymentStatus::kPendingBacen);
+        EXPECT_EQ(stored.send_attempts, payment_idx < 10 ? 1 : 0) << payment_idx;
+    }
     gateway_->down = false;
+    EXPECT_EQ(service_->SendDue(*gateway_, 100).value(), 15u);
     clock_.Advance(std::chrono::milliseconds(150));
-    EXPECT_EQ(service_->SendDue(*gateway_, 10).value(), 3u);
+    EXPECT_EQ(service_->SendDue(*gateway_, 100).value(), 10u);
+    gateway_->Deliver(*service_);
+    EXPECT_EQ(service_->List(PaymentStatus::kAccc, 50, 0, operator_).value().total, 25);
+    EXPECT_EQ(Balance(kPayee), 25 * 1'000);
+}
+
+TEST_F(SpiServiceTest, DuePaymentsGoTenToAPostAndSettleOnceEach) {
+    std::vector<Payment> payments;
+    for (int payment_idx = 0; payment_idx < 23; ++payment_idx) {
+        NewPayment r = ValidManu();
+        r.amount_centavos = 100 + payment_idx;
+        payments.push_back(Create(r));
+    }
+    EXPECT_EQ(service_->SendDue(*gateway_, 100).value(), 23u);
+    EXPECT_EQ(gateway_->post_sizes, (std::vector<std::size_t>{10, 10, 3}));
+    EXPECT_EQ(service_->SendDue(*gateway_, 100).value(), 0u);  // nothing is due twice
+    gateway_->Deliver(*service_);
+    std::int64_t expected_centavos = 0;
+    for (const Payment& payment : payments) {
+        expected_centavos += payment.request.amount_centavos;
+        EXPECT_EQ(Reload(payment).status, PaymentStatus::kAccc);
+        EXPECT_EQ(HistoryOf(payment),
+                  (std::vector<std::string>{"ENTRY_RECEIVED", "VALIDATED", "PENDING_BACEN",
+                                            "SENT_TO_BACEN", "ACCC/ACCC"}));
+        // The pacs.008 sent and the pacs.002 received, raw.
+        const auto messages = service_->Messages(payment.end_to_end_id, operator_).value().messages;
+        ASSERT_EQ(messages.size(), 2u);
+        EXPECT_NE(messages[0].xml.find(payment.end_to_end_id), std::string::npos);
+        EXPECT_NE(messages[1].xml.find(payment.end_to_end_id), std::string::npos);
+    }
+    EXPECT_EQ(Balance(kPayee), expected_centavos);
+    EXPECT_EQ(Balance(kOurs), 100'000 - expected_centavos);
+}
+
+TEST_F(SpiServiceTest, RefusedPostIsSentAgainOneByOneAndOnlyTheBadMessageIsRejected) {
+    std::vector<Payment> payments;
+    for (int payment_idx = 0; payment_idx < 4; ++payment_idx) payments.push_back(Create());
+    gateway_->refuse_end_to_end_id = payments[2].end_to_end_id;
+    EXPECT_EQ(service_->SendDue(*gateway_, 100).value(), 3u);
+    EXPECT_EQ(gateway_->post_sizes, (std::vector<std::size_t>{4, 1, 1, 1, 1}));
+    gateway_->Deliver(*service_);
+    for (int payment_idx = 0; payment_idx < 4; ++payment_idx) {
+        const Payment stored = Reload(payments[payment_idx]);
+        if (payment_idx == 2) {
+            EXPECT_EQ(stored.status, PaymentStatus::kRjct);
+            EXPECT_EQ(stored.reason_code, "FF01");
+        } else {
+            EXPECT_EQ(stored.status, PaymentStatus::kAccc) << payment_idx;
+        }
+    }
+    EXPECT_EQ(Balance(kPayee), 3 * 10'000);
+}
+
+TEST_F(SpiServiceTest, Pacs002OvertakingTheSendRecordKeepsOneRowPerStep) {
+    Payment payment = Create();
+    gateway_->deliver_before_answer = service_.get();
+    EXPECT_EQ(service_->SendDue(*gateway_, 10).value(), 1u);
+    EXPECT_EQ(Reload(payment).status, PaymentStatus::kAccc);
+    EXPECT_EQ(HistoryOf(payment),
+              (std::vector<std::string>{"ENTRY_RECEIVED", "VALIDATED", "PENDING_BACEN",
+                                        "SENT_TO_BACEN", "ACCC/ACCC"}));
+    EXPECT_EQ(service_->Messages(payment.end_to_end_id, operator_).value().messages.size(), 2u);
+}
+
+TEST_F(SpiServiceTest, OnePullIsAppliedMessageByMessage) {
+    Payment payment = Create();
+    ASSERT_EQ(service_->SendDue(*gateway_, 10).value(), 1u);
+    iso::Pacs002 report;
+    report.msg_id = NewMessageId(Ispb::Parse("00038166").value());
+    report.created_at = clock_.Now();
+    iso::PaymentStatus status;
+    status.original_end_to_end_id = NewEndToEndId(Ispb::Parse(kOurs).value(), clock_.Now());
+    status.original_instruction_id = status.original_end_to_end_id;
+    status.status = iso::TransactionStatus::kAccc;
+    report.statuses.push_back(status);
+    const std::string unknown =
+        iso::BuildPacs002(iso::AppHeader{"00038166", kOurs, report.msg_id, clock_.Now()}, report)
+            .value();
+    const std::string incoming = bacen::testing::Pacs008Xml(
+        kPayee, {bacen::testing::Transfer(kPayee, kOurs, 2'500, clock_.Now())}, clock_.Now());
+    auto pulled = bacen_->OpenStream(kOurs).value();
+    auto settled = bacen_->PullNow(kOurs, pulled).value();
+    ASSERT_EQ(settled.messages.size(), 1u);
+    std::vector<Result<IncomingOutcome>> outcomes = service_->HandleIncoming(
+        {"<Envelope><unclosed>", unknown, settled.messages[0].xml, incoming});
+    ASSERT_EQ(outcomes.size(), 4u);
+    for (const auto& outcome : outcomes) EXPECT_TRUE(outcome.ok());
+    EXPECT_EQ(service_->refused_messages(), 1u);
+    EXPECT_EQ(service_->unknown_end_to_end_ids(), 1u);
+    EXPECT_EQ(Reload(payment).status, PaymentStatus::kAccc);
+    EXPECT_EQ(service_->List(PaymentStatus::kAccc, 50, 0, operator_).value().total, 2);
 }
 
 TEST_F(SpiServiceTest, LostAnswerIsResentAndSettlesOnceDuplIgnored) {

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/db/database.hpp"
+#include "core/db/write_each.hpp"
 
 namespace dictra::db {
 namespace {
@@ -362,6 +363,37 @@ TEST_P(StorageTest, WriteAsyncCompletesAfterTheCommitWithTheFunctionsValue) {
                     [&late](Status status) { late = std::move(status); });
     ASSERT_TRUE(late.has_value());
     EXPECT_EQ(late->error().code, ErrorCode::kUnavailable);
+}
+
+TEST_P(StorageTest, WriteEachKeepsOrderAndIsolatesAFailure) {
+    MigrateItems();
+    std::vector<Database::WriteFunction> writes;
+    const std::vector<std::int64_t> ids = {1, 2, 1, 3};  // the third collides with the first
+    for (std::size_t write_idx = 0; write_idx < ids.size(); ++write_idx) {
+        writes.push_back([id = ids[write_idx], write_idx](Transaction& tx) -> Status {
+            DICTRA_RETURN_IF_ERROR(tx.Execute("INSERT INTO items (id, name) VALUES (?, ?)",
+                                              {id, Text("each-" + std::to_string(write_idx))}));
+            return Ok();
+        });
+    }
+    // A function that fails after writing: its own row goes, its neighbours' stay.
+    writes.push_back([](Transaction& tx) -> Status {
+        DICTRA_RETURN_IF_ERROR(
+            tx.Execute("INSERT INTO items (id, name) VALUES (?, ?)", {std::int64_t{4}, Text("x")}));
+        return Error::InvalidArgument("changed its mind");
+    });
+    std::vector<Status> statuses = WriteEach(*db_, std::move(writes));
+    ASSERT_EQ(statuses.size(), 5u);
+    EXPECT_TRUE(statuses[0].ok());
+    EXPECT_TRUE(statuses[1].ok());
+    ASSERT_FALSE(statuses[2].ok());
+    EXPECT_EQ(statuses[2].error().code, ErrorCode::kAlreadyExists);
+    EXPECT_TRUE(statuses[3].ok());
+    ASSERT_FALSE(statuses[4].ok());
+    EXPECT_EQ(statuses[4].error().code, ErrorCode::kInvalidArgument);
+    EXPECT_EQ(CountItems(), 3);
+    EXPECT_FALSE(ItemExists(4));
+    EXPECT_TRUE(WriteEach(*db_, {}).empty());
 }
 
 TEST_P(StorageTest, UniqueViolationIsAlreadyExists) {
