@@ -65,7 +65,9 @@ payer=$(balance 12345678)
 payee=$(balance 87654321)
 expected_payee=$((accc * amount))
 expected_payer=$((initial - expected_payee))
-run_seconds=$(echo "$run" | sed -n 's/.*requests in \([0-9.]*\)s.*/\1/p')
+# wrk prints "... requests in 10.01s," or "... requests in 1.00m,".
+run_seconds=$(echo "$run" | sed -n 's/.*requests in \([0-9.]*\)\([a-z]*\),.*/\1 \2/p' |
+  awk '{print $2 == "m" ? $1 * 60 : ($2 == "h" ? $1 * 3600 : $1)}')
 echo "=== books"
 echo "201s=$created stored=$stored ACCC=$accc RJCT=$rjct left=$left"
 echo "payer reserve=$payer (expected $expected_payer) payee reserve=$payee (expected $expected_payee)"
