@@ -90,6 +90,10 @@ constexpr std::uint64_t PowerOfXModP(unsigned exponent) {
     return remainder;
 }
 
+// x^192 mod P and x^128 mod P, the two folding constants.
+constexpr std::uint64_t kFoldHigh = PowerOfXModP(192);
+constexpr std::uint64_t kFoldLow = PowerOfXModP(128);
+
 const bool kCanFold = [] {
     __builtin_cpu_init();
     return __builtin_cpu_supports("pclmul") && __builtin_cpu_supports("ssse3");
@@ -115,8 +119,8 @@ DICTRA_CRC16_FOLD_TARGET inline __m128i Fold(__m128i value, __m128i next, __m128
 
 DICTRA_CRC16_FOLD_TARGET std::uint16_t FoldThenSlice(const std::uint8_t* data, std::size_t size) {
     const __m128i reverse = ByteReversal();
-    const __m128i constants = _mm_set_epi64x(static_cast<long long>(PowerOfXModP(192)),
-                                             static_cast<long long>(PowerOfXModP(128)));
+    const __m128i constants =
+        _mm_set_epi64x(static_cast<long long>(kFoldHigh), static_cast<long long>(kFoldLow));
     // Zero bytes in front of a message do not change its value once the initial value is XORed
     // into its first two bytes, so the head is padded to whole blocks and no tail is left.
     const std::size_t head = size % 16 == 0 ? 16 : size % 16;

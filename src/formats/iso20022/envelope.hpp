@@ -23,12 +23,13 @@
 
 namespace dictra::formats::iso20022 {
 
-// Untrusted XML larger than this is refused before libxml2 sees it, and Build refuses to make a
+// Untrusted XML larger than this is refused before any parser sees it, and Build refuses to make a
 // message that a peer with the same limit would refuse. The SPI messages we build are a few KiB
 // (a pacs.008 transaction is about 2.7 KiB indented); 1 MiB leaves room for large batches.
 inline constexpr std::size_t kXmlBytesMax = 1024 * 1024;
-// Element nesting deeper than this is refused while parsing (the SAX callback stops the parser,
-// so a deep document costs no memory). The deepest path in our messages is 9 elements
+// Element nesting deeper than this is refused (the message readers' parse checks it without
+// recursion; the tree of a deep document costs memory in proportion to its size, which
+// kXmlBytesMax bounds). The deepest path in our messages is 9 elements
 // (Envelope/Document/FIToFICstmrCdtTrf/CdtTrfTxInf/RmtInf/Strd/RfrdDocAmt/AdjstmntAmtAndRsn/Amt),
 // an XMLDSig signature inside AppHdr/Sgntr reaches about 10.
 inline constexpr std::size_t kXmlDepthMax = 32;
