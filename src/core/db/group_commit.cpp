@@ -27,11 +27,8 @@ Status GroupCommitWriter::Submit(const Database::WriteFunction& fn) {
     Request request;
     request.fn = &fn;
     DICTRA_RETURN_IF_ERROR(Enqueue(&request));
-    std::uint64_t completed = completed_seq_.load(std::memory_order_acquire);
-    while (completed < request.seq) {
-        completed_seq_.wait(completed, std::memory_order_acquire);
-        completed = completed_seq_.load(std::memory_order_acquire);
-    }
+    std::unique_lock lock(request.mutex);
+    request.wake.wait(lock, [&request] { return request.finished; });
     return std::move(request.result);
 }
 
@@ -194,11 +191,16 @@ Status GroupCommitWriter::RunOne(Request& request, bool first, bool& transaction
 }
 
 void GroupCommitWriter::Complete(std::deque<Request*>& done) {
-    if (done.empty()) return;
-    // Requests are taken in queue order, so the group's last sequence number covers all of it.
-    const std::uint64_t last_seq = done.back()->seq;
     for (Request*& request : done) {
-        if (!request->done) continue;
+        if (!request->done) {
+            // Notified under the lock: the caller cannot wake, return and destroy the request
+            // before the writer has let go of it.
+            std::lock_guard lock(request->mutex);
+            request->finished = true;
+            request->wake.notify_one();
+            request = nullptr;
+            continue;
+        }
         std::unique_ptr<Request> owned(request);
         request = nullptr;
         try {
@@ -207,9 +209,7 @@ void GroupCommitWriter::Complete(std::deque<Request*>& done) {
             // A completion must not throw; the writer keeps going for everyone else.
         }
     }
-    done.clear();  // the blocked callers own their requests from here on
-    completed_seq_.store(last_seq, std::memory_order_release);
-    completed_seq_.notify_all();
+    done.clear();
 }
 
 }  // namespace dictra::db::internal
