@@ -4,9 +4,8 @@
 // checked at all.
 #include <gtest/gtest.h>
 
-#include <cstdlib>
 #include <memory>
-#include <random>
+#include <optional>
 #include <string>
 
 #include "bacen/store.hpp"
@@ -15,28 +14,24 @@
 #include "dict/store.hpp"
 #include "settlement/store.hpp"
 #include "spi/store.hpp"
+#include "testing/postgres_schema.hpp"
 
 namespace dictra {
 namespace {
 
 enum class Backend { kSqlite, kPostgres };
 
-class MigrationsTest : public testing::TestWithParam<Backend> {
+class MigrationsTest : public ::testing::TestWithParam<Backend> {
  protected:
     void SetUp() override {
         std::string url = "sqlite::memory:";
         if (GetParam() == Backend::kPostgres) {
-            const char* server = std::getenv("DICTRA_TEST_POSTGRES_URL");
-            if (server == nullptr || *server == '\0') {
-                GTEST_SKIP() << "DICTRA_TEST_POSTGRES_URL is not set; start a throw-away server "
-                                "with `eval $(scripts/pg-test-cluster.sh env)` (docs/storage.md)";
-            }
-            std::random_device device;
-            schema_ = "dictra_migrations_test_" + std::to_string(device());
-            server_url_ = server;
-            ASSERT_TRUE(AdminExecute("CREATE SCHEMA " + schema_).ok());
-            url = server_url_ + (server_url_.find('?') == std::string::npos ? "?" : "&") +
-                  "options=-csearch_path%3D" + schema_;
+            const std::optional<std::string> server = testing::PostgresSchema::ServerUrl();
+            if (!server) GTEST_SKIP() << testing::kNoPostgresServer;
+            auto schema = testing::PostgresSchema::Create(*server, "dictra_migrations_test_");
+            ASSERT_TRUE(schema.ok()) << schema.error().message;
+            schema_ = std::move(schema).value();
+            url = schema_->url();
         }
         auto opened = db::OpenDatabase(url, {});
         ASSERT_TRUE(opened.ok()) << opened.error().message;
@@ -45,18 +40,7 @@ class MigrationsTest : public testing::TestWithParam<Backend> {
 
     void TearDown() override {
         if (database_ != nullptr) database_->Close();
-        if (!schema_.empty()) {
-            static_cast<void>(AdminExecute("DROP SCHEMA " + schema_ + " CASCADE"));
-        }
-    }
-
-    Status AdminExecute(const std::string& sql) {
-        auto admin = db::OpenDatabase(server_url_, {.read_connections = 1});
-        if (!admin.ok()) return admin.error();
-        return (*admin)->Write([&](db::Transaction& tx) -> Status {
-            DICTRA_RETURN_IF_ERROR(tx.Execute(sql));
-            return Ok();
-        });
+        schema_.reset();
     }
 
     // The same calls, in the same order, as the platform makes at start-up.
@@ -70,8 +54,7 @@ class MigrationsTest : public testing::TestWithParam<Backend> {
     }
 
     std::unique_ptr<db::Database> database_;
-    std::string schema_;
-    std::string server_url_;
+    std::unique_ptr<testing::PostgresSchema> schema_;  // PostgreSQL only
 };
 
 TEST_P(MigrationsTest, EveryServiceMigratesAndASecondRunChangesNothing) {
@@ -82,8 +65,8 @@ TEST_P(MigrationsTest, EveryServiceMigratesAndASecondRunChangesNothing) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, MigrationsTest,
-                         testing::Values(Backend::kSqlite, Backend::kPostgres),
-                         [](const testing::TestParamInfo<Backend>& info) {
+                         ::testing::Values(Backend::kSqlite, Backend::kPostgres),
+                         [](const ::testing::TestParamInfo<Backend>& info) {
                              return info.param == Backend::kSqlite ? "Sqlite" : "Postgres";
                          });
 

@@ -16,6 +16,7 @@
 
 #include "core/db/database.hpp"
 #include "core/db/write_each.hpp"
+#include "testing/postgres_schema.hpp"
 
 namespace dictra::db {
 namespace {
@@ -24,7 +25,7 @@ using namespace std::chrono_literals;
 
 enum class Backend { kSqliteMemory, kSqliteFile, kPostgres };
 
-std::string BackendName(const testing::TestParamInfo<Backend>& info) {
+std::string BackendName(const ::testing::TestParamInfo<Backend>& info) {
     switch (info.param) {
         case Backend::kSqliteMemory: return "SqliteMemory";
         case Backend::kSqliteFile: return "SqliteFile";
@@ -51,7 +52,7 @@ constexpr Migration kItemsMigrations[] = {
      .sql = "CREATE INDEX items_amount ON items (amount_centavos)"},
 };
 
-class StorageTest : public testing::TestWithParam<Backend> {
+class StorageTest : public ::testing::TestWithParam<Backend> {
  protected:
     void SetUp() override {
         switch (GetParam()) {
@@ -62,24 +63,13 @@ class StorageTest : public testing::TestWithParam<Backend> {
                 url_ = "sqlite:" + (dir_ / "nested" / "test.db").string();
                 break;
             case Backend::kPostgres: {
-                const char* server = std::getenv("DICTRA_TEST_POSTGRES_URL");
-                if (server == nullptr || *server == '\0') {
-                    GTEST_SKIP()
-                        << "DICTRA_TEST_POSTGRES_URL is not set; start a throw-away server with "
-                           "`eval $(scripts/pg-test-cluster.sh env)` (see docs/storage.md)";
-                }
+                const std::optional<std::string> server = testing::PostgresSchema::ServerUrl();
+                if (!server) GTEST_SKIP() << testing::kNoPostgresServer;
                 // Each test gets its own schema so tests never see each other's tables.
-                schema_ = "dictra_test_" + RandomSuffix();
-                server_url_ = server;
-                auto admin = OpenDatabase(server_url_, DatabaseOptions{.read_connections = 1});
-                ASSERT_TRUE(admin.ok()) << admin.error().message;
-                Status created = (*admin)->Write([&](Transaction& tx) -> Status {
-                    DICTRA_RETURN_IF_ERROR(tx.Execute("CREATE SCHEMA " + schema_));
-                    return Ok();
-                });
-                ASSERT_TRUE(created.ok()) << created.error().message;
-                url_ = server_url_ + (server_url_.find('?') == std::string::npos ? "?" : "&") +
-                       "options=-csearch_path%3D" + schema_;
+                auto schema = testing::PostgresSchema::Create(*server, "dictra_test_");
+                ASSERT_TRUE(schema.ok()) << schema.error().message;
+                schema_ = std::move(schema).value();
+                url_ = schema_->url();
                 break;
             }
         }
@@ -89,15 +79,7 @@ class StorageTest : public testing::TestWithParam<Backend> {
     void TearDown() override {
         if (db_ != nullptr) db_->Close();
         db_.reset();
-        if (!schema_.empty()) {
-            auto admin = OpenDatabase(server_url_, DatabaseOptions{.read_connections = 1});
-            if (admin.ok()) {
-                static_cast<void>((*admin)->Write([&](Transaction& tx) -> Status {
-                    DICTRA_RETURN_IF_ERROR(tx.Execute("DROP SCHEMA " + schema_ + " CASCADE"));
-                    return Ok();
-                }));
-            }
-        }
+        schema_.reset();
         if (!dir_.empty()) std::filesystem::remove_all(dir_);
     }
 
@@ -145,15 +127,14 @@ class StorageTest : public testing::TestWithParam<Backend> {
     }
 
     std::string url_;
-    std::string server_url_;
-    std::string schema_;
+    std::unique_ptr<testing::PostgresSchema> schema_;  // PostgreSQL only
     std::filesystem::path dir_;
     std::unique_ptr<Database> db_;
 };
 
 INSTANTIATE_TEST_SUITE_P(Backends, StorageTest,
-                         testing::Values(Backend::kSqliteMemory, Backend::kSqliteFile,
-                                         Backend::kPostgres),
+                         ::testing::Values(Backend::kSqliteMemory, Backend::kSqliteFile,
+                                           Backend::kPostgres),
                          BackendName);
 
 TEST_P(StorageTest, MigrateAppliesOnceAndRerunIsNoOp) {

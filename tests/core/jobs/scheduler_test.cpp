@@ -11,6 +11,8 @@
 #include <random>
 #include <thread>
 
+#include "testing/postgres_schema.hpp"
+
 namespace dictra::jobs {
 namespace {
 
@@ -20,23 +22,17 @@ enum class Backend { kSqlite, kPostgres };
 
 const SystemTimePoint kStart = SystemTimePoint(std::chrono::seconds(1'700'000'000));
 
-class SchedulerTest : public testing::TestWithParam<Backend> {
+class SchedulerTest : public ::testing::TestWithParam<Backend> {
  protected:
     void SetUp() override {
         std::string url = "sqlite::memory:";
         if (GetParam() == Backend::kPostgres) {
-            const char* server = std::getenv("DICTRA_TEST_POSTGRES_URL");
-            if (server == nullptr || *server == '\0') {
-                GTEST_SKIP()
-                    << "DICTRA_TEST_POSTGRES_URL is not set; start a throw-away server with "
-                       "`eval $(scripts/pg-test-cluster.sh env)` (see docs/storage.md)";
-            }
-            std::random_device device;
-            schema_ = "dictra_jobs_test_" + std::to_string(device());
-            server_url_ = server;
-            ASSERT_TRUE(AdminExecute("CREATE SCHEMA " + schema_).ok());
-            url = server_url_ + (server_url_.find('?') == std::string::npos ? "?" : "&") +
-                  "options=-csearch_path%3D" + schema_;
+            const std::optional<std::string> server = testing::PostgresSchema::ServerUrl();
+            if (!server) GTEST_SKIP() << testing::kNoPostgresServer;
+            auto schema = testing::PostgresSchema::Create(*server, "dictra_jobs_test_");
+            ASSERT_TRUE(schema.ok()) << schema.error().message;
+            schema_ = std::move(schema).value();
+            url = schema_->url();
         }
         auto opened = db::OpenDatabase(url, {});
         ASSERT_TRUE(opened.ok()) << opened.error().message;
@@ -47,17 +43,7 @@ class SchedulerTest : public testing::TestWithParam<Backend> {
 
     void TearDown() override {
         if (db_ != nullptr) db_->Close();
-        if (!schema_.empty())
-            static_cast<void>(AdminExecute("DROP SCHEMA " + schema_ + " CASCADE"));
-    }
-
-    Status AdminExecute(const std::string& sql) {
-        auto admin = db::OpenDatabase(server_url_, {.read_connections = 1});
-        if (!admin.ok()) return admin.error();
-        return (*admin)->Write([&](db::Transaction& tx) -> Status {
-            DICTRA_RETURN_IF_ERROR(tx.Execute(sql));
-            return Ok();
-        });
+        schema_.reset();
     }
 
     Job MustFind(std::string_view kind, std::string_view key) {
@@ -77,8 +63,7 @@ class SchedulerTest : public testing::TestWithParam<Backend> {
             .lease = 30s, .attempts_max = 3, .retry_backoff_base = 10s, .retry_backoff_max = 15s};
     }
 
-    std::string server_url_;
-    std::string schema_;
+    std::unique_ptr<testing::PostgresSchema> schema_;  // PostgreSQL only
     std::unique_ptr<db::Database> db_;
     FakeClock clock_{kStart};
 };
@@ -87,7 +72,7 @@ class SchedulerTest : public testing::TestWithParam<Backend> {
 #define SCHEDULER(name) Scheduler name(*db_, clock_, Options())
 
 INSTANTIATE_TEST_SUITE_P(Backends, SchedulerTest,
-                         testing::Values(Backend::kSqlite, Backend::kPostgres),
+                         ::testing::Values(Backend::kSqlite, Backend::kPostgres),
                          [](const auto& info) {
                              return info.param == Backend::kSqlite ? "Sqlite" : "Postgres";
                          });
