@@ -340,34 +340,9 @@ Result<FileImport> SettlementStore::CommitFileRecords(std::int64_t file_import_i
 }
 
 Result<std::vector<PaymentRequest>> SettlementStore::PaymentsForExport(const ExportFilter& filter) {
-    const PaymentFilter& payments = filter.payments;
     std::string where = " WHERE 1 = 1";
     std::vector<db::Value> params;
-    if (payments.status) {
-        where += " AND status = ?";
-        params.push_back(db::Text(ToString(*payments.status)));
-    }
-    if (payments.debtor_ispb) {
-        where += " AND debtor_ispb = ?";
-        params.push_back(db::Text(*payments.debtor_ispb));
-    }
-    if (payments.creditor_ispb) {
-        where += " AND creditor_ispb = ?";
-        params.push_back(db::Text(*payments.creditor_ispb));
-    }
-    if (payments.min_amount_centavos) {
-        where += " AND amount_centavos >= ?";
-        params.push_back(*payments.min_amount_centavos);
-    }
-    if (payments.max_amount_centavos) {
-        where += " AND amount_centavos <= ?";
-        params.push_back(*payments.max_amount_centavos);
-    }
-    if (payments.participant_ispb) {
-        where += " AND (debtor_ispb = ? OR creditor_ispb = ?)";
-        params.push_back(db::Text(*payments.participant_ispb));
-        params.push_back(db::Text(*payments.participant_ispb));
-    }
+    store_rows::AppendPaymentConditions(filter.payments, where, params);
     if (filter.created_from) {
         where += " AND created_at_us >= ?";
         params.push_back(Micros(*filter.created_from));
@@ -376,7 +351,7 @@ Result<std::vector<PaymentRequest>> SettlementStore::PaymentsForExport(const Exp
         where += " AND created_at_us < ?";
         params.push_back(Micros(*filter.created_until));
     }
-    params.push_back(payments.limit);
+    params.push_back(filter.payments.limit);
     return database_.Read([&](db::Connection& connection) -> Result<std::vector<PaymentRequest>> {
         DICTRA_ASSIGN_OR_RETURN(std::vector<db::Row> rows,
                                 connection.Query(std::string(store_rows::SelectPaymentColumns()) +

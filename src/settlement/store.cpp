@@ -484,6 +484,35 @@ Result<std::int64_t> InsertPayment(db::Transaction& tx, const PaymentRequest& pa
                                                                changed_by, payment.created_at));
     return id;
 }
+void AppendPaymentConditions(const PaymentFilter& filter, std::string& where,
+                             std::vector<db::Value>& params) {
+    if (filter.status) {
+        where += " AND status = ?";
+        params.push_back(db::Text(ToString(*filter.status)));
+    }
+    if (filter.debtor_ispb) {
+        where += " AND debtor_ispb = ?";
+        params.push_back(db::Text(*filter.debtor_ispb));
+    }
+    if (filter.creditor_ispb) {
+        where += " AND creditor_ispb = ?";
+        params.push_back(db::Text(*filter.creditor_ispb));
+    }
+    if (filter.min_amount_centavos) {
+        where += " AND amount_centavos >= ?";
+        params.push_back(*filter.min_amount_centavos);
+    }
+    if (filter.max_amount_centavos) {
+        where += " AND amount_centavos <= ?";
+        params.push_back(*filter.max_amount_centavos);
+    }
+    if (filter.participant_ispb) {
+        where += " AND (debtor_ispb = ? OR creditor_ispb = ?)";
+        params.push_back(db::Text(*filter.participant_ispb));
+        params.push_back(db::Text(*filter.participant_ispb));
+    }
+}
+
 }  // namespace store_rows
 
 std::span<const db::Migration> SettlementStore::Migrations() {
@@ -533,31 +562,7 @@ Result<std::optional<PaymentRequest>> SettlementStore::Get(std::int64_t id) {
 Result<PaymentPage> SettlementStore::List(const PaymentFilter& filter) {
     std::string where = " WHERE 1 = 1";
     std::vector<db::Value> params;
-    if (filter.status) {
-        where += " AND status = ?";
-        params.push_back(db::Text(ToString(*filter.status)));
-    }
-    if (filter.debtor_ispb) {
-        where += " AND debtor_ispb = ?";
-        params.push_back(db::Text(*filter.debtor_ispb));
-    }
-    if (filter.creditor_ispb) {
-        where += " AND creditor_ispb = ?";
-        params.push_back(db::Text(*filter.creditor_ispb));
-    }
-    if (filter.min_amount_centavos) {
-        where += " AND amount_centavos >= ?";
-        params.push_back(*filter.min_amount_centavos);
-    }
-    if (filter.max_amount_centavos) {
-        where += " AND amount_centavos <= ?";
-        params.push_back(*filter.max_amount_centavos);
-    }
-    if (filter.participant_ispb) {
-        where += " AND (debtor_ispb = ? OR creditor_ispb = ?)";
-        params.push_back(db::Text(*filter.participant_ispb));
-        params.push_back(db::Text(*filter.participant_ispb));
-    }
+    store_rows::AppendPaymentConditions(filter, where, params);
     return database_.Read([&](db::Connection& connection) -> Result<PaymentPage> {
         PaymentPage page{.limit = filter.limit, .offset = filter.offset};
         DICTRA_ASSIGN_OR_RETURN(

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/db/database.hpp"
 #include "settlement/model.hpp"
@@ -20,5 +21,9 @@ PaymentRequest ReadPaymentRow(const db::Row& row);
 Result<std::int64_t> InsertPayment(db::Transaction& tx, const PaymentRequest& payment,
                                    const std::optional<std::string>& idempotency_key,
                                    const std::string& fingerprint, const std::string& changed_by);
+// Appends " AND ..." to `where` and its parameters to `params` for every condition `filter` sets
+// (status, ISPBs, amounts, participant); paging is the caller's.
+void AppendPaymentConditions(const PaymentFilter& filter, std::string& where,
+                             std::vector<db::Value>& params);
 
 }  // namespace dictra::settlement::store_rows
