@@ -42,7 +42,7 @@ class SettlementService {
                                  const auth::Principal& principal);
 
     // Create without blocking: the rules are checked on the calling thread, and `done` runs
-    // with the outcome once the request is durable (on the database's writer thread: it must be
+    // with the outcome once the request is durable (on one of the database's threads: it must be
     // quick), or at once with a validation error. REQUIRES: not called from a write function.
     using CreateDone = std::function<void(Result<CreateOutcome>)>;
     void CreateAsync(const CreatePaymentCommand& command, const auth::Principal& principal,

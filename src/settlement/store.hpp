@@ -36,7 +36,7 @@ class SettlementStore {
     // Inserts `payment` (its id is assigned here) and its creation history row, unless
     // `idempotency_key` is set and a request already holds it: then nothing is written and the
     // existing request comes back with created = false and its own fingerprint. `done` runs once
-    // the insert is durable (on the database's writer thread; see Database::WriteAsync), so the
+    // the insert is durable (on one of the database's threads; see Database::WriteAsync), so the
     // caller's thread is free meanwhile.
     void InsertAsync(PaymentRequest payment, std::optional<std::string> idempotency_key,
                      std::string fingerprint, std::string changed_by, InsertDone done);

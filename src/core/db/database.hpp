@@ -146,10 +146,11 @@ class Database {
     auto Write(Fn&& fn) -> std::invoke_result_t<Fn&, Transaction&>;
 
     // Write without blocking the caller: `fn` runs on the writer exactly as for Write(), and
-    // `done(result)` is called on the writer thread once the group's COMMIT is durable (or
-    // failed). When the queue is full or the database closed, `done` runs at once on the calling
-    // thread with the error. `fn` is moved into the queue (capture by value); `done` must be
-    // quick and must not throw or call Write() (hand the result to another thread instead).
+    // `done(result)` is called on one of the database's threads (the writer, or the flusher that
+    // made the group durable) once the group's COMMIT is durable (or failed). When the queue is
+    // full or the database closed, `done` runs at once on the calling thread with the error. `fn`
+    // is moved into the queue (capture by value); `done` must be quick and must not throw or call
+    // Write() (hand the result to another thread instead).
     template <typename Fn, typename Done>
     void WriteAsync(Fn fn, Done done);
 
@@ -187,7 +188,8 @@ class Database {
 };
 
 // Opens (creating if needed) the database at `url`:
-//   `sqlite:PATH`       a file (parent directories are created), WAL mode, synchronous=FULL.
+//   `sqlite:PATH`       a file (parent directories are created), WAL mode; every write is
+//                       durable before it is answered (docs/storage.md, "The flusher").
 //   `sqlite::memory:`   a private in-memory database (tests); gone on Close().
 //   `postgresql://...` or `postgres://...`  a libpq connection URI.
 // Anything else is kInvalidArgument. An unreachable server is kUnavailable.

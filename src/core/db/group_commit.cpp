@@ -5,6 +5,8 @@
 #include <utility>
 
 #include "core/check.hpp"
+#include "core/log.hpp"
+#include "core/thread_name.hpp"
 
 namespace dictra::db::internal {
 
@@ -13,7 +15,16 @@ GroupCommitWriter::GroupCommitWriter(std::unique_ptr<WriterSession> session,
     : session_(std::move(session)), options_(options) {
     DICTRA_CHECK(session_ != nullptr);
     DICTRA_CHECK(options_.batch_max >= 1);
-    thread_ = std::thread([this] { Run(); });
+    if (session_->flushes_separately()) {
+        flusher_ = std::thread([this] {
+            NameThisThread("db-flusher");
+            RunFlusher();
+        });
+    }
+    thread_ = std::thread([this] {
+        NameThisThread("db-writer");
+        Run();
+    });
 }
 
 GroupCommitWriter::~GroupCommitWriter() {
@@ -23,7 +34,9 @@ GroupCommitWriter::~GroupCommitWriter() {
 Status GroupCommitWriter::Submit(const Database::WriteFunction& fn) {
     // A write function that calls Write() would wait for a group that cannot commit until it
     // returns.
+    // The same holds for a completion on the flusher calling Write().
     DICTRA_CHECK(std::this_thread::get_id() != writer_thread_id_.load(std::memory_order_relaxed));
+    DICTRA_CHECK(std::this_thread::get_id() != flusher_thread_id_.load(std::memory_order_relaxed));
     Request request;
     request.fn = &fn;
     DICTRA_RETURN_IF_ERROR(Enqueue(&request));
@@ -50,6 +63,7 @@ Status GroupCommitWriter::Enqueue(Request* request) {
     {
         std::lock_guard lock(mutex_);
         if (closing_) return Error::Unavailable("database is closed");
+        if (broken_.load(std::memory_order_relaxed)) return BrokenError();
         if (queue_.size() >= options_.queue_max) {
             return Error::ResourceExhausted("write queue is full (" +
                                             std::to_string(options_.queue_max) +
@@ -97,7 +111,19 @@ void GroupCommitWriter::Run() {
         }
         batch.clear();
         TakeQueued(options_.batch_max, batch);
-        RunGroup(batch);
+        if (broken_.load(std::memory_order_relaxed)) {
+            Fail(batch, BrokenError());
+        } else {
+            RunGroup(batch);
+        }
+    }
+    if (flusher_.joinable()) {
+        {
+            std::lock_guard lock(flush_mutex_);
+            flush_closing_ = true;
+        }
+        flush_wake_.notify_one();
+        flusher_.join();  // flushes and answers every group committed before
     }
     session_->Close();
 }
@@ -145,6 +171,10 @@ void GroupCommitWriter::RunGroup(std::deque<Request*>& batch) {
         Status commit = session_->Commit();
         if (commit.ok()) {
             groups_committed_.fetch_add(1, std::memory_order_relaxed);
+            if (flusher_.joinable()) {
+                HandToFlusher(done);
+                return;
+            }
         } else {
             session_->Rollback();
             for (Request* request : done) {
@@ -153,6 +183,55 @@ void GroupCommitWriter::RunGroup(std::deque<Request*>& batch) {
         }
     }
     Complete(done);
+}
+
+void GroupCommitWriter::HandToFlusher(std::deque<Request*>& committed) {
+    {
+        std::unique_lock lock(flush_mutex_);
+        flush_space_.wait(lock, [this] { return unflushed_.size() < options_.unflushed_max; });
+        for (Request* request : committed) unflushed_.push_back(request);
+    }
+    committed.clear();
+    flush_wake_.notify_one();
+}
+
+void GroupCommitWriter::RunFlusher() {
+    flusher_thread_id_.store(std::this_thread::get_id(), std::memory_order_relaxed);
+    std::deque<Request*> flushing;
+    for (;;) {
+        {
+            std::unique_lock lock(flush_mutex_);
+            flush_wake_.wait(lock, [this] { return flush_closing_ || !unflushed_.empty(); });
+            // Closing still flushes: the writer closes the flusher only after its last commit.
+            if (unflushed_.empty()) break;
+            flushing.swap(unflushed_);
+        }
+        flush_space_.notify_one();
+        // Every group in `flushing` committed before this call, so one fsync covers them all.
+        Status flushed =
+            broken_.load(std::memory_order_relaxed) ? BrokenError() : session_->FlushCommitted();
+        if (!flushed.ok()) {
+            if (!broken_.exchange(true)) {
+                log::Error("db_flush_failed").Str("error", flushed.error().message);
+            }
+            const Status lost = BrokenError();
+            for (Request* request : flushing) {
+                if (request->result.ok()) request->result = lost;
+            }
+        }
+        Complete(flushing);
+    }
+}
+
+Status GroupCommitWriter::BrokenError() {
+    return Error::Unavailable(
+        "database writes stopped: a commit could not be made durable (see the db_flush_failed "
+        "log line); restart to recover");
+}
+
+void GroupCommitWriter::Fail(std::deque<Request*>& batch, const Status& status) {
+    for (Request* request : batch) request->result = status;
+    Complete(batch);
 }
 
 Status GroupCommitWriter::RunOne(Request& request, bool first, bool& transaction_broken) {

@@ -5,6 +5,12 @@
 // keeps taking requests that arrive meanwhile (until the batch is full, the queue is empty, or
 // write_wait_max_us has passed), commits once and then wakes every caller of the group.
 //
+// A backend may split durability from the commit (WriterSession::flushes_separately): then the
+// COMMIT only makes the group visible, a second thread (the flusher) makes every commit so far
+// durable with one fsync, and only then are the group's callers answered. The writer starts the
+// next group at once instead of idling through the fsync: one fsync covers every group
+// committed before it started, and the core stays busy with useful work (docs/storage.md).
+//
 // The first request of a transaction runs without a savepoint: nothing else is in the
 // transaction yet, so if it fails the writer rolls the transaction back and begins a new one for
 // the rest. A savepoint is not free: SQLite copies every page first changed under it into a
@@ -36,8 +42,15 @@ class WriterSession {
     virtual Status ReleaseSavepoint() = 0;
     // Undoes the changes since Savepoint() and releases it.
     virtual Status RollbackToSavepoint() = 0;
-    // Durable when it returns ok.
+    // Durable when it returns ok, unless the session flushes separately (below): then the
+    // commit is visible when it returns and durable once a later FlushCommitted() returned ok.
     virtual Status Commit() = 0;
+    // True when durability is left to FlushCommitted().
+    virtual bool flushes_separately() const { return false; }
+    // Makes every commit that returned before this call durable. Called only on the flusher
+    // thread, while the writer thread goes on using the session: it must not touch what the
+    // writer uses (the SQLite session fsyncs its own descriptor of the WAL file).
+    virtual Status FlushCommitted() { return Ok(); }
     // Best effort; after it the session is outside any transaction.
     virtual void Rollback() = 0;
     virtual Transaction& transaction() = 0;
@@ -49,6 +62,9 @@ struct GroupCommitOptions {
     std::size_t batch_max = 512;
     std::int64_t wait_max_us = 2'000;
     std::size_t queue_max = 100'000;
+    // Requests committed but not yet flushed before the writer waits for the flusher (only for
+    // sessions that flush separately): bounds what a slow disk can pile up.
+    std::size_t unflushed_max = 4'096;
 };
 
 class GroupCommitWriter {
@@ -61,9 +77,9 @@ class GroupCommitWriter {
     // Blocks until `fn` ran and its group committed; see Database::Write.
     Status Submit(const Database::WriteFunction& fn);
 
-    // Queues `fn` and returns at once; `done` gets its outcome on the writer thread after the
-    // group's commit (or at once, on the caller's thread, when the queue is full or closed).
-    // See Database::WriteAsync.
+    // Queues `fn` and returns at once; `done` gets its outcome on the writer's thread (or the
+    // flusher's) once the group is durable (or at once, on the caller's thread, when the queue
+    // is full or closed). See Database::WriteAsync.
     void SubmitAsync(Database::WriteFunction fn, Database::WriteDone done);
 
     // Drains the queue, stops the writer thread and closes the session. Idempotent.
@@ -103,6 +119,12 @@ class GroupCommitWriter {
     // no savepoint (see above). Sets `transaction_broken` when the transaction cannot go on.
     Status RunOne(Request& request, bool first, bool& transaction_broken);
     void Complete(std::deque<Request*>& done);
+    // Hands a committed group to the flusher (waiting while unflushed_max requests are pending).
+    void HandToFlusher(std::deque<Request*>& committed);
+    void RunFlusher();
+    // Fails `batch` without running it (the writer is broken).
+    void Fail(std::deque<Request*>& batch, const Status& status);
+    static Status BrokenError();
 
     std::unique_ptr<WriterSession> session_;
     const GroupCommitOptions options_;
@@ -116,9 +138,23 @@ class GroupCommitWriter {
     // Highest sequence number whose request is complete; callers wait on it.
     std::atomic<std::uint64_t> groups_committed_{0};
 
+    // The flusher (sessions that flush separately only): committed groups in commit order.
+    std::mutex flush_mutex_;
+    std::condition_variable flush_wake_;   // the flusher: work arrived or closing
+    std::condition_variable flush_space_;  // the writer: unflushed_ shrank
+    std::deque<Request*> unflushed_;       // guarded by flush_mutex_
+    bool flush_closing_ = false;           // guarded by flush_mutex_
+    // Set for good when a flush failed: the kernel may have dropped the pages it could not
+    // write, so nothing committed since the last good flush can be called durable, and a later
+    // fsync that succeeds would not prove otherwise. Every write fails from then on; a restart
+    // recovers from what the disk holds (PostgreSQL does the same after a failed fsync).
+    std::atomic<bool> broken_{false};
+
     std::once_flag close_once_;
     std::thread thread_;
+    std::thread flusher_;
     std::atomic<std::thread::id> writer_thread_id_{};
+    std::atomic<std::thread::id> flusher_thread_id_{};
 };
 
 }  // namespace dictra::db::internal

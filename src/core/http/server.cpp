@@ -19,11 +19,13 @@
 #include <limits>
 #include <mutex>
 #include <random>
+#include <string>
 #include <thread>
 #include <unordered_map>
 #include <vector>
 
 #include "core/check.hpp"
+#include "core/thread_name.hpp"
 
 namespace dictra::http {
 
@@ -72,7 +74,10 @@ void Runtime::Start() {
     if (impl_->started || impl_->stopped) return;
     impl_->started = true;
     for (auto& context : impl_->contexts) {
-        impl_->threads.emplace_back([context = context.get()] { context->run(); });
+        impl_->threads.emplace_back([context = context.get(), index = impl_->threads.size()] {
+            NameThisThread("http-io-" + std::to_string(index));
+            context->run();
+        });
     }
 }
 
