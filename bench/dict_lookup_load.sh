@@ -8,7 +8,8 @@
 # 1. Throughput: closed loop with CONNECTIONS (default 64) for DURATION (default 10s).
 # 2. Latency at half that rate: HALF_CONNECTIONS (default 64) connections pacing themselves to
 #    about half of it.
-# 3. nginx: GET of a static JSON file, the same core, for scale.
+# 3. nginx: GET of a static JSON file, the same core, for scale; then at half its own rate (the
+#    latency any server gets here), and on both cores (the machine's ceiling for a static GET).
 # Targets (issue 7): >= 60,000/s and >= 0.5x nginx; p99 < 1 ms at half the rate.
 set -euo pipefail
 dictra=${1:-build/bench/dictra}
@@ -85,6 +86,20 @@ sleep 0.3
 curl -sf -o /dev/null http://127.0.0.1:18089/health \
   || { echo "nginx does not answer 200 on /health: see $work/nginx-error.log"; exit 1; }
 nginx_out=$(taskset -c $client_cpu wrk -t1 -c64 -d"$duration" "http://127.0.0.1:18089/health")
+# The same latency measure for nginx at half its own rate: what this machine allows any server.
+nginx_delay_ms=$(awk -v c=$half_connections -v r="$(echo "$nginx_out" | rps)" \
+  'BEGIN {d = c * 1000 / (r / 2); printf "%d", (d < 1 ? 1 : d)}')
+printf 'local d = tonumber(os.getenv("DELAY_MS") or "0")\nif d > 0 then function delay() return d end end\n' \
+  > "$work/delay.lua"
+nginx_half_out=$(DELAY_MS=$nginx_delay_ms taskset -c $client_cpu wrk -t1 -c$half_connections \
+  -d"$duration" --latency -s "$work/delay.lua" "http://127.0.0.1:18089/health")
+kill "$(cat "$work/nginx.pid")"
+sleep 0.3
+# 4. nginx on the whole machine (2 workers, wrk unpinned): the ceiling for an absolute figure.
+sed -i 's/^worker_processes 1;/worker_processes 2;/' "$work/nginx.conf"
+"$nginx_bin" -c "$work/nginx.conf" -p "$work"
+sleep 0.3
+nginx_machine_out=$(wrk -t2 -c128 -d"$duration" "http://127.0.0.1:18089/health")
 kill "$(cat "$work/nginx.pid")"
 
 echo "=== dictra GET /api/v2/entries/{key}, closed loop, $connections connections (core $server_cpu)"
@@ -93,6 +108,12 @@ echo "=== the same at about half that rate ($half_connections connections, ${del
 echo "$half_out"
 echo "=== nginx static JSON GET (1 worker, core $server_cpu)"
 echo "$nginx_out"
+echo "=== nginx at about half its rate ($half_connections connections, ${nginx_delay_ms} ms pause)"
+echo "$nginx_half_out"
+echo "=== nginx on both cores (2 workers, wrk unpinned)"
+echo "$nginx_machine_out"
 echo "RESULT max_rps=$max_rps half_rate_rps=$(echo "$half_out" | rps)" \
   "half_rate_p99=$(echo "$half_out" | p99) nginx_rps=$(echo "$nginx_out" | rps)" \
+  "nginx_half_rate_p99=$(echo "$nginx_half_out" | p99)" \
+  "nginx_machine_rps=$(echo "$nginx_machine_out" | rps)" \
   "(targets: max >= 60000 and >= 0.5x nginx, p99 < 1ms at half rate)"

@@ -10,6 +10,9 @@
 #include <boost/json/object.hpp>
 #include <fstream>
 #include <map>
+#include <memory>
+#include <mutex>
+#include <string>
 
 #include "app/openapi_documents.hpp"
 #include "bacen/routes.hpp"
@@ -282,10 +285,28 @@ Result<std::unique_ptr<Platform>> Platform::Create(const ServeConfig& config) {
             DICTRA_ASSIGN_OR_RETURN(std::string secret, ResolveJwtSecret(config.jwt));
             DICTRA_ASSIGN_OR_RETURN(auth::TokenMinter minter,
                                     auth::TokenMinter::ForHs256(secret, impl->clock));
-            token_source = [minter = std::move(minter), ispb = config.spi_ispb] {
-                auto token = minter.Mint(auth::TokenRequest{
-                    .sub = "spi", .ispb = ispb, .scopes = {}, .ttl = std::chrono::seconds(300)});
-                return token.ok() ? *token : std::string();
+            // One token serves every call for four of its five minutes: minting (and BACEN
+            // verifying) a fresh one per POST and pull cost both sides an HMAC and a JSON parse.
+            struct MintedToken {
+                std::mutex mutex;
+                std::string token;          // guarded by mutex
+                SystemTimePoint minted_at;  // guarded by mutex
+            };
+            token_source = [minter = std::move(minter), ispb = config.spi_ispb,
+                            clock = &impl->clock, cached = std::make_shared<MintedToken>()] {
+                constexpr auto kTtl = std::chrono::seconds(300);
+                constexpr auto kRenewAfter = std::chrono::seconds(240);
+                const SystemTimePoint now = clock->Now();
+                std::lock_guard lock(cached->mutex);
+                if (!cached->token.empty() && now >= cached->minted_at &&
+                    now - cached->minted_at < kRenewAfter)
+                    return cached->token;
+                auto token = minter.Mint(
+                    auth::TokenRequest{.sub = "spi", .ispb = ispb, .scopes = {}, .ttl = kTtl});
+                if (!token.ok()) return std::string();
+                cached->token = *token;
+                cached->minted_at = now;
+                return cached->token;
             };
         }
         impl->spi_link = std::make_unique<spi::BacenLink>(
