@@ -8,7 +8,7 @@
 #
 # Reports: upload time (POST /api/v1/files/import: the multipart body streamed to disk, both
 # reader passes, every record stored), processing time (POST .../process until COMPLETED:
-# every payment request created and committed, SQLite synchronous=FULL), the server's resident
+# every payment request created and durable), the server's resident
 # memory before, after each step and at its peak (VmRSS, VmHWM from /proc/PID/status), and
 # whether the payment requests stored equal the payments in the file.
 # PAYMENTS (default 499498: 500 lots, 999,998 lines) makes a smaller file for a quick run.

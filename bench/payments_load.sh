@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Durable payment creation under load: POST /api/v1/payments against the Release binary on
-# SQLite (synchronous=FULL: every 201 is fsynced), server pinned to one core and wrk to the
+# SQLite (every 201 is fsynced before it is sent), server pinned to one core and wrk to the
 # other, beside nginx serving a static JSON body on the same core in the same run.
 #
 #   bench/payments_load.sh [path/to/dictra]     (default build/bench/dictra; needs wrk, nginx)

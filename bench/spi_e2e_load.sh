@@ -5,7 +5,7 @@
 #
 #   bench/spi_e2e_load.sh [path/to/dictra]     (default build/bench/dictra; needs wrk, curl, jq)
 #
-# 1. `dictra serve --only spi,bacen` on a fresh SQLite file database (synchronous=FULL), both
+# 1. `dictra serve --only spi,bacen` on a fresh SQLite file database (every answer durable first), both
 #    cores; wrk (one thread, CONNECTIONS connections, default 64) posts payments for DURATION
 #    (default 60s).
 # 2. Waits until no payment is left between ENTRY_RECEIVED and SENT_TO_BACEN.
