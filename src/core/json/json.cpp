@@ -2,8 +2,10 @@
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+#include <charconv>
 #include <cmath>
 #include <limits>
+#include <string>
 
 namespace dictra::json {
 
@@ -25,8 +27,76 @@ Result<boost::json::object> ParseObject(std::string_view text) {
     return std::move(value.as_object());
 }
 
+namespace {
+
+bool HasDouble(const boost::json::value& value) {
+    switch (value.kind()) {
+        case boost::json::kind::double_: return true;
+        case boost::json::kind::array:
+            for (const boost::json::value& element : value.get_array()) {
+                if (HasDouble(element)) return true;
+            }
+            return false;
+        case boost::json::kind::object:
+            for (const auto& member : value.get_object()) {
+                if (HasDouble(member.value())) return true;
+            }
+            return false;
+        default: return false;
+    }
+}
+
+// Only documents with a double take this path (statistics, rates); Boost.JSON writes the
+// strings, integers and literals, so escaping stays its job.
+void AppendWithPlainDoubles(std::string& out, const boost::json::value& value) {
+    switch (value.kind()) {
+        case boost::json::kind::double_: {
+            const double number = value.get_double();
+            if (!std::isfinite(number)) {
+                out += "null";
+                return;
+            }
+            char buffer[32];
+            const std::to_chars_result written =
+                std::to_chars(buffer, buffer + sizeof(buffer), number);
+            out.append(buffer, written.ptr);
+            return;
+        }
+        case boost::json::kind::array: {
+            out += '[';
+            bool first = true;
+            for (const boost::json::value& element : value.get_array()) {
+                if (!first) out += ',';
+                first = false;
+                AppendWithPlainDoubles(out, element);
+            }
+            out += ']';
+            return;
+        }
+        case boost::json::kind::object: {
+            out += '{';
+            bool first = true;
+            for (const auto& member : value.get_object()) {
+                if (!first) out += ',';
+                first = false;
+                out += boost::json::serialize(boost::json::string_view(member.key()));
+                out += ':';
+                AppendWithPlainDoubles(out, member.value());
+            }
+            out += '}';
+            return;
+        }
+        default: out += boost::json::serialize(value);
+    }
+}
+
+}  // namespace
+
 std::string Serialize(const boost::json::value& value) {
-    return boost::json::serialize(value);
+    if (!HasDouble(value)) return boost::json::serialize(value);
+    std::string out;
+    AppendWithPlainDoubles(out, value);
+    return out;
 }
 
 std::string_view TypeName(const boost::json::value& value) {

@@ -24,6 +24,9 @@ Result<boost::json::value> Parse(std::string_view text);
 // Parses a document that must be an object (a request body).
 Result<boost::json::object> ParseObject(std::string_view text);
 
+// Compact JSON text. Doubles are written as the shortest text that reads back as the same
+// number, in plain notation where that is shortest ("0.07", "66.67", "100"), not Boost.JSON's
+// exponent form ("7E-2", "6.667E1", "1E2"); a non-finite double (JSON has none) becomes null.
 std::string Serialize(const boost::json::value& value);
 
 // The JSON type name of a value, for messages: "string", "number", "object", ...

@@ -2,8 +2,35 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
+
 namespace dictra::json {
 namespace {
+
+TEST(JsonSerializeTest, WritesDoublesInPlainNotation) {
+    auto document =
+        Parse(R"({"ratio":0.07,"rate":66.67,"whole":100.0,"list":[0.5,2,1e21],"name":"a\"b\u00e9",)"
+              R"("nested":{"t":-0.001},"n":null,"ok":true})");
+    ASSERT_TRUE(document.ok());
+    EXPECT_EQ(Serialize(*document),
+              "{\"ratio\":0.07,\"rate\":66.67,\"whole\":100,\"list\":[0.5,2,1e+21],"
+              "\"name\":\"a\\\"b\u00e9\",\"nested\":{\"t\":-0.001},\"n\":null,\"ok\":true}");
+    // What is written reads back as the same numbers.
+    auto again = Parse(Serialize(*document));
+    ASSERT_TRUE(again.ok());
+    EXPECT_EQ(again->at("rate").as_double(), 66.67);
+    EXPECT_EQ(again->at("ratio").as_double(), 0.07);
+}
+
+TEST(JsonSerializeTest, NonFiniteDoublesBecomeNullAndDocumentsWithoutDoublesAreUnchanged) {
+    boost::json::object object;
+    object["inf"] = std::numeric_limits<double>::infinity();
+    object["nan"] = std::numeric_limits<double>::quiet_NaN();
+    EXPECT_EQ(Serialize(object), R"({"inf":null,"nan":null})");
+    auto plain = Parse(R"({"a":[1,"x\ny",{"b":false}],"c":-5})");
+    ASSERT_TRUE(plain.ok());
+    EXPECT_EQ(Serialize(*plain), R"({"a":[1,"x\ny",{"b":false}],"c":-5})");
+}
 
 TEST(JsonParseTest, RejectsMalformedDocuments) {
     for (std::string_view text : {"", "{", "{\"a\":}", "[1,]", "{\"a\":1}x", "nul", "{'a':1}"}) {
