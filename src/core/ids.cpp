@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 
 #include "core/check.hpp"
 
@@ -36,9 +37,28 @@ bool AllOf(std::string_view text, bool (*predicate)(char)) {
 }
 
 void FillRandom(unsigned char* bytes, std::size_t count) {
+    // OpenSSL's RAND_bytes makes a getpid() system call on every call (its fork check): a few
+    // microseconds on a virtual machine, paid once per id on the payment-create path. Each
+    // thread draws 256 bytes at a time and hands them out once each, wiping what it handed out
+    // (dictra never forks after start, so no two processes share a pool).
     // RAND_bytes only fails when the OS entropy source is broken; ids from a broken RNG could
     // collide, so this is treated as an impossible state.
-    DICTRA_CHECK(RAND_bytes(bytes, static_cast<int>(count)) == 1);
+    struct Pool {
+        unsigned char bytes[256];
+        std::size_t used = sizeof(bytes);
+    };
+    thread_local Pool pool;
+    if (count > sizeof(pool.bytes)) {
+        DICTRA_CHECK(RAND_bytes(bytes, static_cast<int>(count)) == 1);
+        return;
+    }
+    if (sizeof(pool.bytes) - pool.used < count) {
+        DICTRA_CHECK(RAND_bytes(pool.bytes, static_cast<int>(sizeof(pool.bytes))) == 1);
+        pool.used = 0;
+    }
+    std::memcpy(bytes, pool.bytes + pool.used, count);
+    std::memset(pool.bytes + pool.used, 0, count);
+    pool.used += count;
 }
 
 // "yyyyMMddHHmm" of the UTC minute of `at`.

@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <set>
+#include <string>
+#include <thread>
+#include <vector>
 
 #include "core/time.hpp"
 
@@ -23,6 +26,29 @@ TEST(Uuid, NewIsCanonicalLowercaseV4AndUnique) {
         for (char c : uuid) EXPECT_FALSE(c >= 'A' && c <= 'Z') << uuid;
         EXPECT_TRUE(seen.insert(uuid).second);
     }
+}
+
+// Random bytes come from a per-thread pool refilled from OpenSSL: ids drawn on several threads
+// at once, across many refills, never repeat (a pool handing out a byte twice would show here).
+TEST(Uuid, IdsFromManyThreadsNeverRepeat) {
+    constexpr int kThreads = 4;
+    constexpr int kPerThread = 5000;
+    std::vector<std::vector<std::string>> drawn(kThreads);
+    std::vector<std::thread> threads;
+    for (int thread_idx = 0; thread_idx < kThreads; ++thread_idx) {
+        threads.emplace_back([&drawn, thread_idx] {
+            for (int n = 0; n < kPerThread; ++n) {
+                drawn[thread_idx].push_back(NewUuidV4());
+                drawn[thread_idx].push_back(RandomAlphanumeric(23));
+            }
+        });
+    }
+    for (std::thread& thread : threads) thread.join();
+    std::set<std::string> seen;
+    for (const std::vector<std::string>& ids : drawn) {
+        for (const std::string& id : ids) EXPECT_TRUE(seen.insert(id).second) << id;
+    }
+    EXPECT_EQ(seen.size(), static_cast<std::size_t>(kThreads * kPerThread * 2));
 }
 
 TEST(Uuid, IsUuidRejectsWrongShapes) {
