@@ -12,8 +12,17 @@ wrk.body = '{"amount":15000,"currency":"BRL",' ..
   '"description":"Payment for invoice #12345"}'
 
 local delay_ms = tonumber(os.getenv("DELAY_MS") or "0")
+-- DELAY_DIST=exp: each pause is drawn from an exponential distribution with mean DELAY_MS, so
+-- the connections send as independent clients would (a Poisson stream) instead of in lock step:
+-- with equal pauses, the requests one group commit answered together come back together.
+local exponential = os.getenv("DELAY_DIST") == "exp"
 if delay_ms > 0 then
-  function delay() return delay_ms end
+  if exponential then
+    math.randomseed(os.time())
+    function delay() return math.floor(-delay_ms * math.log(1 - math.random()) + 0.5) end
+  else
+    function delay() return delay_ms end
+  end
 end
 
 function done(summary, latency, requests)

@@ -203,6 +203,11 @@ void BacenLink::PullerLoop(std::size_t lane) {
         Result<HttpClientResponse> response =
             pull_client.Send("GET", target, AuthHeaders(), {}, options_.pull_timeout);
         if (!response.ok() || (response->status != 200 && response->status != 204)) {
+            {
+                // Stop() cancels the long poll: that is the shutdown, not BACEN going down.
+                std::lock_guard lock(mutex_);
+                if (stopping_) return;
+            }
             const std::string error = response.ok()
                                           ? "BACEN answered " + std::to_string(response->status)
                                           : response.error().message;
