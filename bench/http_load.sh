@@ -11,57 +11,22 @@ dictra=${1:-build/bench/dictra}
 duration=${DURATION:-10s}
 connections=${CONNECTIONS:-64}
 work=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null || true; [[ -f $work/nginx.pid ]] && kill $(cat $work/nginx.pid) 2>/dev/null; rm -rf "$work"' EXIT
-
-command -v wrk >/dev/null || { echo "http_load: wrk is missing (apt-get install wrk)"; exit 1; }
-command -v nginx >/dev/null || [[ -x /usr/sbin/nginx ]] || { echo "http_load: nginx is missing (apt-get install nginx-light)"; exit 1; }
-nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
-
-server_cpu=1
-client_cpu=0
-if [[ $(nproc) -lt 2 ]]; then server_cpu=0; fi
-
-rps() { awk '/Requests\/sec/ {print $2}'; }
+bench_name=http_load
+source "$(cd "$(dirname "$0")" && pwd)/lib.sh"
+bench_require wrk nginx curl
 
 # --- dictra: one I/O thread, access log to a file (as in production, logs are shipped off-box)
-DICTRA_JWT_SECRET=bench-secret-0123456789abcdef0123 taskset -c $server_cpu \
-  "$dictra" serve --only settlement --settlement-port 0 --io-threads 1 --db "sqlite:$work/bench.db" \
-  > "$work/dictra.log" 2>&1 &
-for _ in $(seq 100); do grep -q '"listening"' "$work/dictra.log" 2>/dev/null && break; sleep 0.1; done
-port=$(grep -o '"port":[0-9]*' "$work/dictra.log" | head -1 | cut -d: -f2)
+export DICTRA_JWT_SECRET=bench-secret-0123456789abcdef0123
+start_dictra --only settlement --settlement-port 0 --io-threads 1
 taskset -c $client_cpu wrk -t1 -c"$connections" -d2s "http://127.0.0.1:$port/health" >/dev/null  # warm-up
 dictra_out=$(taskset -c $client_cpu wrk -t1 -c"$connections" -d"$duration" --latency "http://127.0.0.1:$port/health")
-kill %1; wait %1 2>/dev/null || true
+stop_dictra
 
 # --- nginx: one worker, a static JSON body of the same size, no access log
-printf '{"status":"ok"}' > "$work/health.json"
-# nginx's worker runs as an unprivileged user: it must be able to read the file (mktemp -d is
-# 0700), or every answer is a 403 and the comparison means nothing.
-chmod 0755 "$work"; chmod 0644 "$work/health.json"
-cat > "$work/nginx.conf" <<CONF
-worker_processes 1;
-worker_cpu_affinity auto;
-daemon on;
-pid $work/nginx.pid;
-error_log $work/nginx-error.log;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  keepalive_requests 1000000;
-  default_type application/json;
-  server {
-    listen 127.0.0.1:18089;
-    location = /health { alias $work/health.json; }
-  }
-}
-CONF
-taskset -c $server_cpu "$nginx_bin" -c "$work/nginx.conf" -p "$work"
-sleep 0.3
-curl -sf -o /dev/null http://127.0.0.1:18089/health \
-  || { echo "nginx does not answer 200 on /health: see $work/nginx-error.log"; exit 1; }
+nginx_start
 taskset -c $client_cpu wrk -t1 -c"$connections" -d2s "http://127.0.0.1:18089/health" >/dev/null
 nginx_out=$(taskset -c $client_cpu wrk -t1 -c"$connections" -d"$duration" --latency "http://127.0.0.1:18089/health")
-kill "$(cat "$work/nginx.pid")"
+nginx_stop
 
 dictra_rps=$(echo "$dictra_out" | rps)
 nginx_rps=$(echo "$nginx_out" | rps)
