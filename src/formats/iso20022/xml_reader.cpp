@@ -42,26 +42,6 @@ bool EqualsIgnoreCase(std::string_view lhs, std::string_view rhs) {
     return true;
 }
 
-// What is before the colon of a qualified name ("" when none) and what is after it.
-struct QualifiedName {
-    std::string_view prefix;
-    std::string_view local;
-};
-
-QualifiedName Split(std::string_view name) {
-    const std::size_t colon = name.find(':');
-    if (colon == std::string_view::npos) return {{}, name};
-    return {name.substr(0, colon), name.substr(colon + 1)};
-}
-
-// Namespaces in XML 1.0: no colon, or one colon with something on both sides.
-bool IsQName(std::string_view name) {
-    const QualifiedName qualified = Split(name);
-    if (qualified.local.size() == name.size()) return true;
-    return !qualified.prefix.empty() && !qualified.local.empty() &&
-           qualified.local.find(':') == std::string_view::npos;
-}
-
 bool IsXmlCharacter(std::uint32_t code_point) {
     return code_point == 0x9 || code_point == 0xA || code_point == 0xD ||
            (code_point >= 0x20 && code_point <= 0xD7FF) ||
@@ -125,6 +105,12 @@ void AppendUtf8(std::uint32_t code_point, char*& out) {
     }
 }
 
+// Equality without a call into the library for the common case of different lengths.
+bool SameText(std::string_view lhs, std::string_view rhs) {
+    return lhs.size() == rhs.size() &&
+           (lhs.data() == rhs.data() || std::memcmp(lhs.data(), rhs.data(), lhs.size()) == 0);
+}
+
 int CountLines(std::string_view text) {
     int lines = 0;
     for (char c : text) lines += c == '\n' ? 1 : 0;
@@ -139,9 +125,9 @@ enum ByteClass : std::uint8_t {
     kValuePlain = 2,
     // Comments and processing instructions: printable ASCII, space, tab and LF except '-', '?'.
     kMarkupPlain = 4,
-    // ASCII that may start a name (':' included: QNames are checked apart).
+    // ASCII that may start a name, but ':' (read apart, to split and check the QName).
     kNameStart = 8,
-    // ASCII that may continue a name.
+    // ASCII that may continue a name, but ':'.
     kNameChar = 16,
     // Space, tab, LF: whitespace that is never rewritten in text.
     kPlainSpace = 32,
@@ -156,7 +142,7 @@ constexpr std::array<std::uint8_t, 256> MakeByteClasses() {
         if (c != '<' && c != '&' && c != '"' && c != '\'') bits |= kValuePlain;
         if (c != '-' && c != '?') bits |= kMarkupPlain;
         const bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-        if (letter || c == '_' || c == ':') bits |= kNameStart | kNameChar;
+        if (letter || c == '_') bits |= kNameStart | kNameChar;
         if ((c >= '0' && c <= '9') || c == '-' || c == '.') bits |= kNameChar;
         classes[static_cast<std::size_t>(byte)] = bits;
     }
@@ -247,6 +233,7 @@ class Scanner {
         std::uint32_t last_child;
         std::uint32_t bindings_before;
         std::string_view qualified_name;  // as written, for the end tag
+        bool has_element_child = false;
     };
 
     std::size_t OffsetOf(const char* at) const { return static_cast<std::size_t>(at - begin_); }
@@ -275,9 +262,16 @@ class Scanner {
         while (in != end_ && IsXmlSpace(*in)) ++in;
         return in != start;
     }
-    // A name at `in` (letters, digits, '_', ':', '-', '.', and any non-ASCII character); empty
-    // when there is none, or after Fail when it holds a byte that is not UTF-8.
-    bool ReadName(const char*& in, std::string_view& name);
+    // A name as written, split at its colon.
+    struct Name {
+        std::string_view qualified;
+        std::string_view prefix;  // "" when there is no colon
+        std::string_view local;
+        bool is_qname = true;  // no colon, or one with something on both sides (Namespaces 1.0)
+    };
+    // The name at `in` (letters, digits, '_', ':', '-', '.', and any non-ASCII character), empty
+    // when there is none; false after Fail when it holds a byte that is not UTF-8.
+    bool ReadName(const char*& in, Name& name);
 
     bool TopLevelText(const char*& in);
     bool Text(const char*& in);
@@ -291,7 +285,9 @@ class Scanner {
     bool Declaration(const char*& in);
     bool Reference(const char*& in, char*& out, std::uint32_t& code_point);
 
-    std::uint32_t Append(const XmlNode& added);
+    // A new node, last child of the innermost open element. The reference is valid until the next
+    // call.
+    XmlNode& Append();
     void Close();
     std::optional<std::string_view> Lookup(std::string_view prefix) const;
 
@@ -326,14 +322,22 @@ std::size_t Scanner::CheckCharacter(const char* in) {
     return length;
 }
 
-bool Scanner::ReadName(const char*& in, std::string_view& name) {
-    const char* start = in;
-    if (in == end_ || !(Is(*in, kNameStart) || static_cast<unsigned char>(*in) >= 0x80)) {
-        name = {};
+bool Scanner::ReadName(const char*& in, Name& name) {
+    const char* const start = in;
+    const char* colon = nullptr;
+    name.is_qname = true;
+    if (!(Is(*in, kNameStart) || *in == ':' || static_cast<unsigned char>(*in) >= 0x80)) {
+        name = Name{};
         return true;
     }
-    while (in != end_) {
-        if (Is(*in, kNameChar)) {
+    // The buffer is a std::string: the NUL after its end stops every scanning loop like any
+    // other byte that is not of the class, so the loops need no end check of their own.
+    for (;;) {
+        while (Is(*in, kNameChar)) ++in;
+        if (in == end_) break;
+        if (*in == ':') {
+            name.is_qname = name.is_qname && colon == nullptr;
+            if (colon == nullptr) colon = in;
             ++in;
         } else if (static_cast<unsigned char>(*in) >= 0x80) {
             const std::size_t length = CheckCharacter(in);
@@ -343,7 +347,15 @@ bool Scanner::ReadName(const char*& in, std::string_view& name) {
             break;
         }
     }
-    name = std::string_view(start, static_cast<std::size_t>(in - start));
+    name.qualified = std::string_view(start, static_cast<std::size_t>(in - start));
+    if (colon == nullptr) {
+        name.prefix = {};
+        name.local = name.qualified;
+    } else {
+        name.prefix = std::string_view(start, static_cast<std::size_t>(colon - start));
+        name.local = std::string_view(colon + 1, static_cast<std::size_t>(in - colon - 1));
+        name.is_qname = name.is_qname && !name.prefix.empty() && !name.local.empty();
+    }
     return true;
 }
 
@@ -438,8 +450,18 @@ bool Scanner::TopLevelText(const char*& in) {
     const char* start = in;
     SkipSpace(in);
     if (in == end_ || *in == '<') return true;
+    // The text is quoted in the error, so its characters are checked first.
     const char* text_end = in;
-    while (text_end != end_ && *text_end != '<') ++text_end;
+    while (text_end != end_ && *text_end != '<') {
+        if (Is(*text_end, kTextPlain) || IsXmlSpace(*text_end) || *text_end == '&' ||
+            *text_end == ']') {
+            ++text_end;
+            continue;
+        }
+        const std::size_t length = CheckCharacter(text_end);
+        if (length == 0) return false;
+        text_end += length;
+    }
     const std::string_view text(start, static_cast<std::size_t>(text_end - start));
     return Malformed(in, "text " + Quote(Trim(text)) + " outside the root element");
 }
@@ -450,13 +472,22 @@ bool Scanner::Text(const char*& in) {
     char* const start = begin_ + OffsetOf(in);
     char* out = start;
     const char* run = in;
-    while (in != end_ && Is(*in, kPlainSpace)) ++in;
+    // Indentation (a line end, then spaces): eight spaces at a time while there are eight.
+    constexpr std::uint64_t kEightSpaces = 0x2020202020202020ULL;
+    if (*in == '\n') ++in;
+    while (end_ - in >= 8) {
+        std::uint64_t word;
+        std::memcpy(&word, in, sizeof(word));
+        if (word != kEightSpaces) break;
+        in += 8;
+    }
+    while (Is(*in, kPlainSpace)) ++in;
     bool blank = true;
     if (in != end_ && *in != '<') {
         out += in - run;
         for (;;) {
             run = in;
-            while (in != end_ && Is(*in, kTextPlain)) ++in;
+            while (Is(*in, kTextPlain)) ++in;
             if (in != run) {
                 blank = false;
                 const auto length = static_cast<std::size_t>(in - run);
@@ -491,11 +522,13 @@ bool Scanner::Text(const char*& in) {
     } else {
         out += in - run;
     }
-    XmlNode text;
+    // Whitespace between child elements is never read: Children skips it, and Element::Text
+    // refuses an element with element children anyway. Leaving it out halves the tree.
+    if (blank && open_.back().has_element_child) return true;
+    XmlNode& text = Append();
     text.blank = blank;
     text.text = std::string_view(start, static_cast<std::size_t>(out - start));
     text.offset = static_cast<std::uint32_t>(start - begin_);
-    Append(text);
     return true;
 }
 
@@ -522,8 +555,9 @@ bool Scanner::Reference(const char*& in, char*& out, std::uint32_t& code_point) 
 bool Scanner::StartTag(const char*& in) {
     const char* const tag = in;
     ++in;
-    std::string_view name;
-    if (!ReadName(in, name)) return false;
+    Name element_name;
+    if (!ReadName(in, element_name)) return false;
+    const std::string_view name = element_name.qualified;
     if (name.empty()) return Malformed(tag, "'<' is not followed by a name");
     if (open_.empty() && root_seen_) {
         return Malformed(tag, "a second root element " + Quote(name));
@@ -532,7 +566,7 @@ bool Scanner::StartTag(const char*& in) {
         return Fail(tag,
                     "elements nested deeper than " + std::to_string(limits_.depth_max) + " levels");
     }
-    if (!IsQName(name)) {
+    if (!element_name.is_qname) {
         return Malformed(tag, "element name " + Quote(name) + " is not a QName");
     }
     const auto bindings_before = static_cast<std::uint32_t>(bindings_.size());
@@ -561,20 +595,11 @@ bool Scanner::StartTag(const char*& in) {
         }
         if (!Attribute(in, name)) return false;
     }
-    const QualifiedName qualified = Split(name);
-    XmlNode added;
-    added.is_element = true;
-    added.prefix = qualified.prefix;
-    added.local_name = qualified.local;
-    added.first_attribute = first_attribute;
-    added.attribute_count = static_cast<std::uint32_t>(tree_.attributes.size()) - first_attribute;
-    added.offset = static_cast<std::uint32_t>(OffsetOf(tag));
-    const std::optional<std::string_view> namespace_uri = Lookup(qualified.prefix);
+    const std::optional<std::string_view> namespace_uri = Lookup(element_name.prefix);
     if (!namespace_uri) {
-        return Malformed(tag, "namespace prefix " + Quote(qualified.prefix) + " of element " +
+        return Malformed(tag, "namespace prefix " + Quote(element_name.prefix) + " of element " +
                                   Quote(name) + " is not declared");
     }
-    added.namespace_uri = *namespace_uri;
     // Prefixed attributes are resolved once the element's own declarations are bound.
     for (std::uint32_t attribute_idx = first_attribute; attribute_idx < tree_.attributes.size();
          ++attribute_idx) {
@@ -598,8 +623,29 @@ bool Scanner::StartTag(const char*& in) {
             }
         }
     }
-    if (open_.empty()) root_seen_ = true;
-    const std::uint32_t index = Append(added);
+    if (open_.empty()) {
+        root_seen_ = true;
+    } else if (!open_.back().has_element_child) {
+        Open& parent = open_.back();
+        parent.has_element_child = true;
+        // The same for the whitespace before the first child element (see Text).
+        const std::uint32_t first = tree_.nodes[parent.index].first_child;
+        if (first != XmlNode::kNone && first == parent.last_child &&
+            first + 1 == tree_.nodes.size() && tree_.nodes[first].blank) {
+            tree_.nodes.pop_back();
+            tree_.nodes[parent.index].first_child = XmlNode::kNone;
+            parent.last_child = XmlNode::kNone;
+        }
+    }
+    const auto index = static_cast<std::uint32_t>(tree_.nodes.size());
+    XmlNode& added = Append();
+    added.is_element = true;
+    added.prefix = element_name.prefix;
+    added.local_name = element_name.local;
+    added.namespace_uri = *namespace_uri;
+    added.first_attribute = first_attribute;
+    added.attribute_count = static_cast<std::uint32_t>(tree_.attributes.size()) - first_attribute;
+    added.offset = static_cast<std::uint32_t>(OffsetOf(tag));
     open_.push_back(Open{index, XmlNode::kNone, bindings_before, name});
     if (empty_element) Close();
     return true;
@@ -607,8 +653,9 @@ bool Scanner::StartTag(const char*& in) {
 
 bool Scanner::Attribute(const char*& in, std::string_view element_name) {
     const char* const start = in;
-    std::string_view name;
-    if (!ReadName(in, name)) return false;
+    Name attribute_name;
+    if (!ReadName(in, attribute_name)) return false;
+    const std::string_view name = attribute_name.qualified;
     if (name.empty()) {
         return Malformed(in,
                          "expected an attribute, '>' or '/>' in the tag of " + Quote(element_name));
@@ -638,19 +685,19 @@ bool Scanner::Attribute(const char*& in, std::string_view element_name) {
         }
         return false;
     }
-    if (!IsQName(name)) {
+    if (!attribute_name.is_qname) {
         return Malformed(start, "attribute name " + Quote(name) + " is not a QName");
     }
-    const QualifiedName qualified = Split(name);
     if (name == "xmlns") {
         bindings_.push_back(Binding{{}, value});
-    } else if (qualified.prefix == "xmlns") {
+    } else if (attribute_name.prefix == "xmlns") {
         if (value.empty()) {
             return Malformed(start, Quote(name) + " binds a prefix to no namespace");
         }
-        bindings_.push_back(Binding{qualified.local, value});
+        bindings_.push_back(Binding{attribute_name.local, value});
     } else {
-        tree_.attributes.push_back(XmlAttribute{qualified.prefix, qualified.local, {}, value});
+        tree_.attributes.push_back(
+            XmlAttribute{attribute_name.prefix, attribute_name.local, {}, value});
     }
     return true;
 }
@@ -663,7 +710,7 @@ bool Scanner::AttributeValue(const char*& in, std::string_view& value) {
     char* out = start;
     for (;;) {
         const char* run = in;
-        while (in != end_ && Is(*in, kValuePlain)) ++in;
+        while (Is(*in, kValuePlain)) ++in;
         if (in != run) {
             const auto length = static_cast<std::size_t>(in - run);
             if (out != run) std::memmove(out, run, length);
@@ -704,8 +751,21 @@ bool Scanner::AttributeValue(const char*& in, std::string_view& value) {
 bool Scanner::EndTag(const char*& in) {
     const char* const tag = in;
     in += 2;
-    std::string_view name;
-    if (!ReadName(in, name)) return false;
+    // Nearly always the end tag names the element open: compare the bytes without reading a name.
+    if (!open_.empty() && StartsWith(in, open_.back().qualified_name)) {
+        const char* after = in + open_.back().qualified_name.size();
+        if (!Is(*after, kNameChar) && *after != ':' && static_cast<unsigned char>(*after) < 0x80) {
+            while (Is(*after, kPlainSpace) || *after == '\r') ++after;
+            if (*after == '>') {
+                in = after + 1;
+                Close();
+                return true;
+            }
+        }
+    }
+    Name end_name;
+    if (!ReadName(in, end_name)) return false;
+    const std::string_view name = end_name.qualified;
     SkipSpace(in);
     if (in == end_) return Truncated("a tag");
     if (*in != '>' || name.empty()) return Malformed(tag, "malformed end tag");
@@ -724,7 +784,7 @@ bool Scanner::EndTag(const char*& in) {
 bool Scanner::Comment(const char*& in) {
     in += 4;  // "<!--"
     for (;;) {
-        while (in != end_ && Is(*in, kMarkupPlain)) ++in;
+        while (Is(*in, kMarkupPlain)) ++in;
         if (in == end_) return Truncated("a comment");
         const char c = *in;
         if (c == '-') {
@@ -776,19 +836,19 @@ bool Scanner::Cdata(const char*& in) {
             blank = false;
         }
     }
-    XmlNode text;
+    XmlNode& text = Append();
     text.blank = blank;
     text.text = std::string_view(start, static_cast<std::size_t>(out - start));
     text.offset = static_cast<std::uint32_t>(start - begin_);
-    Append(text);
     return true;
 }
 
 bool Scanner::ProcessingInstruction(const char*& in) {
     const char* const start = in;
     in += 2;
-    std::string_view target;
-    if (!ReadName(in, target)) return false;
+    Name target_name;
+    if (!ReadName(in, target_name)) return false;
+    const std::string_view target = target_name.qualified;
     if (target.empty()) return Malformed(start, "'<?' is not followed by a name");
     if (EqualsIgnoreCase(target, "xml")) {
         if (!open_.empty()) {
@@ -806,7 +866,7 @@ bool Scanner::ProcessingInstruction(const char*& in) {
                                     " is not followed by a space");
     }
     for (;;) {
-        while (in != end_ && Is(*in, kMarkupPlain)) ++in;
+        while (Is(*in, kMarkupPlain)) ++in;
         if (in == end_) return Truncated("a processing instruction");
         const char c = *in;
         if (c == '?') {
@@ -825,12 +885,12 @@ bool Scanner::ProcessingInstruction(const char*& in) {
     }
 }
 
-std::uint32_t Scanner::Append(const XmlNode& added) {
+XmlNode& Scanner::Append() {
     const auto index = static_cast<std::uint32_t>(tree_.nodes.size());
-    tree_.nodes.push_back(added);
+    XmlNode& added = tree_.nodes.emplace_back();
     if (!open_.empty()) {
         Open& parent = open_.back();
-        tree_.nodes.back().parent = parent.index;
+        added.parent = parent.index;
         if (parent.last_child == XmlNode::kNone) {
             tree_.nodes[parent.index].first_child = index;
         } else {
@@ -838,15 +898,21 @@ std::uint32_t Scanner::Append(const XmlNode& added) {
         }
         parent.last_child = index;
     }
-    return index;
+    return added;
 }
 
 void Scanner::Close() {
-    bindings_.resize(open_.back().bindings_before);
+    if (bindings_.size() != open_.back().bindings_before) {
+        bindings_.resize(open_.back().bindings_before);
+    }
     open_.pop_back();
 }
 
 std::optional<std::string_view> Scanner::Lookup(std::string_view prefix) const {
+    // Most elements are unprefixed, under the default namespace their root declares.
+    if (prefix.empty() && !bindings_.empty() && bindings_.back().prefix.empty()) {
+        return bindings_.back().namespace_uri;
+    }
     if (prefix == "xml") return kXmlNamespace;
     for (auto binding = bindings_.rbegin(); binding != bindings_.rend(); ++binding) {
         if (binding->prefix == prefix) return binding->namespace_uri;
@@ -1031,8 +1097,8 @@ Status Children::SkipToElement() {
 
 Result<bool> Children::Peek(std::string_view name) {
     DICTRA_RETURN_IF_ERROR(SkipToElement());
-    if (cursor_ == XmlNode::kNone || cursor_node().local_name != name) return false;
-    if (cursor_node().namespace_uri != namespace_uri_) {
+    if (cursor_ == XmlNode::kNone || !SameText(cursor_node().local_name, name)) return false;
+    if (!SameText(cursor_node().namespace_uri, namespace_uri_)) {
         return At(cursor_).Fail("element is in namespace " + Quote(cursor_node().namespace_uri) +
                                 ", expected " + Quote(namespace_uri_));
     }
@@ -1054,7 +1120,9 @@ Result<std::optional<Element>> Children::Optional(
     DICTRA_ASSIGN_OR_RETURN(bool found, Peek(name));
     if (!found) return std::optional<Element>();
     const Element element = At(cursor_);
-    DICTRA_RETURN_IF_ERROR(element.CheckAttributes(attributes));
+    if (cursor_node().attribute_count != 0) {
+        DICTRA_RETURN_IF_ERROR(element.CheckAttributes(attributes));
+    }
     cursor_ = cursor_node().next_sibling;
     return std::optional<Element>(element);
 }
@@ -1073,7 +1141,9 @@ Result<std::vector<Element>> Children::Repeated(std::string_view name, std::size
             return element.Fail("more than " + std::to_string(max_count) + " " + Quote(name) +
                                 " elements");
         }
-        DICTRA_RETURN_IF_ERROR(element.CheckAttributes({}));
+        if (cursor_node().attribute_count != 0) {
+            DICTRA_RETURN_IF_ERROR(element.CheckAttributes({}));
+        }
         elements.push_back(element);
         cursor_ = cursor_node().next_sibling;
     }
