@@ -640,7 +640,6 @@ bool Scanner::StartTag(const char*& in) {
     const auto index = static_cast<std::uint32_t>(tree_.nodes.size());
     XmlNode& added = Append();
     added.is_element = true;
-    added.prefix = element_name.prefix;
     added.local_name = element_name.local;
     added.namespace_uri = *namespace_uri;
     added.first_attribute = first_attribute;
@@ -1095,7 +1094,28 @@ Status Children::SkipToElement() {
     return Ok();
 }
 
+std::optional<bool> Children::TryPeek(std::string_view name) {
+    while (cursor_ != XmlNode::kNone && !cursor_node().is_element) {
+        if (!cursor_node().blank) return std::nullopt;
+        cursor_ = cursor_node().next_sibling;
+    }
+    if (cursor_ == XmlNode::kNone || !SameText(cursor_node().local_name, name)) return false;
+    const std::string_view found = cursor_node().namespace_uri;
+    const XmlTree& tree = *parent_.tree_;
+    if (found.data() == tree.matched_namespace.data() &&
+        found.size() == tree.matched_namespace.size() &&
+        namespace_uri_.data() == tree.expected_namespace.data() &&
+        namespace_uri_.size() == tree.expected_namespace.size()) {
+        return true;
+    }
+    if (!SameText(found, namespace_uri_)) return std::nullopt;
+    tree.matched_namespace = found;
+    tree.expected_namespace = namespace_uri_;
+    return true;
+}
+
 Result<bool> Children::Peek(std::string_view name) {
+    if (const std::optional<bool> found = TryPeek(name)) return *found;
     DICTRA_RETURN_IF_ERROR(SkipToElement());
     if (cursor_ == XmlNode::kNone || !SameText(cursor_node().local_name, name)) return false;
     if (!SameText(cursor_node().namespace_uri, namespace_uri_)) {
@@ -1107,6 +1127,11 @@ Result<bool> Children::Peek(std::string_view name) {
 
 Result<Element> Children::Required(std::string_view name,
                                    std::initializer_list<std::string_view> attributes) {
+    if (TryPeek(name).value_or(false) && cursor_node().attribute_count == 0) {
+        const Element element = At(cursor_);
+        cursor_ = cursor_node().next_sibling;
+        return element;
+    }
     DICTRA_ASSIGN_OR_RETURN(std::optional<Element> element, Optional(name, attributes));
     if (element) return *element;
     if (cursor_ != XmlNode::kNone) {
@@ -1117,6 +1142,14 @@ Result<Element> Children::Required(std::string_view name,
 
 Result<std::optional<Element>> Children::Optional(
     std::string_view name, std::initializer_list<std::string_view> attributes) {
+    if (const std::optional<bool> found = TryPeek(name)) {
+        if (!*found) return std::optional<Element>();
+        if (cursor_node().attribute_count == 0) {
+            const Element element = At(cursor_);
+            cursor_ = cursor_node().next_sibling;
+            return std::optional<Element>(element);
+        }
+    }
     DICTRA_ASSIGN_OR_RETURN(bool found, Peek(name));
     if (!found) return std::optional<Element>();
     const Element element = At(cursor_);
@@ -1165,6 +1198,10 @@ Result<std::optional<Element>> Children::NextAny() {
 }
 
 Status Children::End() {
+    while (cursor_ != XmlNode::kNone && !cursor_node().is_element && cursor_node().blank) {
+        cursor_ = cursor_node().next_sibling;
+    }
+    if (cursor_ == XmlNode::kNone) return Ok();
     DICTRA_RETURN_IF_ERROR(SkipToElement());
     if (cursor_ == XmlNode::kNone) return Ok();
     return At(cursor_).Fail("unexpected element");

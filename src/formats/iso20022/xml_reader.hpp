@@ -68,7 +68,6 @@ struct XmlNode {
     std::uint32_t next_sibling = kNone;
     std::uint32_t first_attribute = 0;  // into XmlTree::attributes
     std::uint32_t attribute_count = 0;
-    std::string_view prefix;         // element: "" when none
     std::string_view local_name;     // element
     std::string_view namespace_uri;  // element: resolved while parsing, "" when none
     std::string_view text;           // text
@@ -93,6 +92,11 @@ struct XmlTree {
     std::vector<XmlNode> nodes;  // nodes[0] is the root element
     std::vector<XmlAttribute> attributes;
     std::string root_path;  // what errors call the root ("Envelope")
+    // The last namespace a reader expected and the document's view found equal to it: nearly
+    // every element repeats the pair, so the comparison is two pointers instead of a memcmp.
+    // Readers of one document run on one thread.
+    mutable std::string_view expected_namespace;
+    mutable std::string_view matched_namespace;
 
     // 1-based line of the byte at `offset` of `source` (CR LF, CR and LF each end a line).
     int LineAt(std::size_t offset) const;
@@ -180,6 +184,8 @@ class Children {
     Status SkipToElement();
     // Whether the next element is `name`; an error if it is, in another namespace.
     Result<bool> Peek(std::string_view name);
+    // Peek without building a Result, for the common paths: nullopt when Peek would fail.
+    std::optional<bool> TryPeek(std::string_view name);
     Element At(std::uint32_t index) const { return Element(parent_.tree_, index); }
     const XmlNode& cursor_node() const { return parent_.tree_->nodes[cursor_]; }
 
