@@ -49,6 +49,27 @@ bool IsXmlCharacter(std::uint32_t code_point) {
            (code_point >= 0x10000 && code_point <= 0x10FFFF);
 }
 
+// XML 1.0 (fifth edition) NameStartChar and NameChar, for the characters past ASCII.
+bool IsNameCodePoint(std::uint32_t code_point, bool first) {
+    struct Range {
+        std::uint32_t low;
+        std::uint32_t high;
+    };
+    static constexpr Range kStart[] = {{0xC0, 0xD6},     {0xD8, 0xF6},     {0xF8, 0x2FF},
+                                       {0x370, 0x37D},   {0x37F, 0x1FFF},  {0x200C, 0x200D},
+                                       {0x2070, 0x218F}, {0x2C00, 0x2FEF}, {0x3001, 0xD7FF},
+                                       {0xF900, 0xFDCF}, {0xFDF0, 0xFFFD}, {0x10000, 0xEFFFF}};
+    static constexpr Range kFollowing[] = {{0xB7, 0xB7}, {0x300, 0x36F}, {0x203F, 0x2040}};
+    for (const Range& range : kStart) {
+        if (code_point >= range.low && code_point <= range.high) return true;
+    }
+    if (first) return false;
+    for (const Range& range : kFollowing) {
+        if (code_point >= range.low && code_point <= range.high) return true;
+    }
+    return false;
+}
+
 std::string CodePointName(std::uint32_t code_point) {
     static constexpr char kHex[] = "0123456789ABCDEF";
     std::string digits;
@@ -269,8 +290,8 @@ class Scanner {
         std::string_view local;
         bool is_qname = true;  // no colon, or one with something on both sides (Namespaces 1.0)
     };
-    // The name at `in` (letters, digits, '_', ':', '-', '.', and any non-ASCII character), empty
-    // when there is none; false after Fail when it holds a byte that is not UTF-8.
+    // The name at `in` (XML 1.0 NameStartChar, then NameChar), empty when there is none; false
+    // after Fail when it holds a byte that is not UTF-8 or a character XML forbids.
     bool ReadName(const char*& in, Name& name);
 
     bool TopLevelText(const char*& in);
@@ -342,6 +363,9 @@ bool Scanner::ReadName(const char*& in, Name& name) {
         } else if (static_cast<unsigned char>(*in) >= 0x80) {
             const std::size_t length = CheckCharacter(in);
             if (length == 0) return false;
+            std::uint32_t code_point = 0;
+            DecodeUtf8(std::string_view(in, length), code_point);
+            if (!IsNameCodePoint(code_point, in == start)) break;
             in += length;
         } else {
             break;
