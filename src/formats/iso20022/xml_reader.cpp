@@ -426,11 +426,10 @@ bool Scanner::Declaration(const char*& in) {
     const char* start = in;
     in += 5;  // "<?xml"
     const auto fail = [&] { return Malformed(start, "the XML declaration is not well-formed"); };
-    // Reads ` name="value"` (either quote), with optional space around '='.
+    // Reads ` name="value"` (either quote): space before it, optional space around '='.
     const auto pseudo_attribute = [&](std::string_view name, std::string_view& value) {
         const char* at = in;
-        SkipSpace(at);
-        if (!StartsWith(at, name)) return false;
+        if (!SkipSpace(at) || !StartsWith(at, name)) return false;
         at += name.size();
         SkipSpace(at);
         if (at == end_ || *at != '=') return false;
