@@ -16,9 +16,6 @@ pkg_check_modules(LIBJWT REQUIRED IMPORTED_TARGET libjwt)
 pkg_check_modules(SPDLOG REQUIRED IMPORTED_TARGET spdlog)
 pkg_check_modules(FMT REQUIRED IMPORTED_TARGET fmt)
 pkg_check_modules(LIBXML2 REQUIRED IMPORTED_TARGET libxml-2.0)
-# The ISO 20022 message readers parse with pugixml (no DOM of libxml2's weight); libxml2 stays
-# for XSD validation and XML signatures.
-find_package(pugixml 1.13 REQUIRED)
 # QR images of settlement's BR Codes: libqrencode draws the modules, libpng writes the PNG.
 pkg_check_modules(QRENCODE REQUIRED IMPORTED_TARGET libqrencode)
 pkg_check_modules(LIBPNG REQUIRED IMPORTED_TARGET libpng)

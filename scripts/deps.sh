@@ -8,7 +8,7 @@ packages=(
   clang libclang-rt-14-dev
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libsqlite3-dev sqlite3 libpq-dev postgresql libtcmalloc-minimal4
-  libxml2-dev libxmlsec1-dev libpugixml-dev libqrencode-dev libpng-dev zbar-tools libssl-dev libjwt-dev
+  libxml2-dev libxmlsec1-dev libqrencode-dev libpng-dev zbar-tools libssl-dev libjwt-dev
   libspdlog-dev libfmt-dev libcli11-dev libnats-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   curl

@@ -1,5 +1,6 @@
 #include "formats/iso20022/xml_reader.hpp"
 
+#include <array>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -8,22 +9,16 @@
 namespace dictra::formats::iso20022::internal {
 namespace {
 
+static_assert(kXmlBytesMax <= UINT32_MAX, "node offsets are 32 bits");
+
 constexpr std::string_view kXsiNamespace = "http://www.w3.org/2001/XMLSchema-instance";
 constexpr std::string_view kXmlNamespace = "http://www.w3.org/XML/1998/namespace";
 constexpr std::size_t kQuotedBytesMax = 40;
 constexpr std::size_t kNoOffset = static_cast<std::size_t>(-1);
 
-// No parse_escapes: pugixml would leave an unknown entity reference ("&foo;") in the text as it
-// is, where XML requires an error, so Parse expands and checks the references itself. Whitespace
-// text, comments, processing instructions and the DOCTYPE are kept as nodes so that Parse can
-// check them; parse_fragment keeps text outside the root element, which Parse refuses.
-constexpr unsigned kParseOptions = pugi::parse_cdata | pugi::parse_comments | pugi::parse_pi |
-                                   pugi::parse_declaration | pugi::parse_doctype |
-                                   pugi::parse_ws_pcdata | pugi::parse_eol |
-                                   pugi::parse_wconv_attribute | pugi::parse_fragment;
-
 constexpr std::string_view kDoctypeRefused =
     "DOCTYPE is not allowed (SPI messages have no DTD and no entities)";
+constexpr std::string_view kUtf8ByteOrderMark = "\xEF\xBB\xBF";
 
 bool IsXmlSpace(char c) {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';
@@ -33,13 +28,6 @@ std::string_view Trim(std::string_view text) {
     while (!text.empty() && IsXmlSpace(text.front())) text.remove_prefix(1);
     while (!text.empty() && IsXmlSpace(text.back())) text.remove_suffix(1);
     return text;
-}
-
-bool IsBlank(std::string_view text) {
-    for (char c : text) {
-        if (!IsXmlSpace(c)) return false;
-    }
-    return true;
 }
 
 bool EqualsIgnoreCase(std::string_view lhs, std::string_view rhs) {
@@ -54,37 +42,32 @@ bool EqualsIgnoreCase(std::string_view lhs, std::string_view rhs) {
     return true;
 }
 
-// What is before the colon of a qualified name ("" when none) and what is after it.
-struct QualifiedName {
-    std::string_view prefix;
-    std::string_view local;
-};
-
-QualifiedName Split(std::string_view name) {
-    const std::size_t colon = name.find(':');
-    if (colon == std::string_view::npos) return {{}, name};
-    return {name.substr(0, colon), name.substr(colon + 1)};
-}
-
-// A problem found while parsing: where (a byte offset of the input, plus lines inside a node's
-// text that in-place rewriting may have shortened) and what. Parse reports the first one.
-struct Problem {
-    std::size_t offset = kNoOffset;
-    int lines_after = 0;
-    std::string message;
-
-    bool found() const { return offset != kNoOffset; }
-};
-
-Problem ProblemAt(std::size_t offset, std::string message) {
-    return Problem{offset, 0, std::move(message)};
-}
-
 bool IsXmlCharacter(std::uint32_t code_point) {
     return code_point == 0x9 || code_point == 0xA || code_point == 0xD ||
            (code_point >= 0x20 && code_point <= 0xD7FF) ||
            (code_point >= 0xE000 && code_point <= 0xFFFD) ||
            (code_point >= 0x10000 && code_point <= 0x10FFFF);
+}
+
+// XML 1.0 (fifth edition) NameStartChar and NameChar, for the characters past ASCII.
+bool IsNameCodePoint(std::uint32_t code_point, bool first) {
+    struct Range {
+        std::uint32_t low;
+        std::uint32_t high;
+    };
+    static constexpr Range kStart[] = {{0xC0, 0xD6},     {0xD8, 0xF6},     {0xF8, 0x2FF},
+                                       {0x370, 0x37D},   {0x37F, 0x1FFF},  {0x200C, 0x200D},
+                                       {0x2070, 0x218F}, {0x2C00, 0x2FEF}, {0x3001, 0xD7FF},
+                                       {0xF900, 0xFDCF}, {0xFDF0, 0xFFFD}, {0x10000, 0xEFFFF}};
+    static constexpr Range kFollowing[] = {{0xB7, 0xB7}, {0x300, 0x36F}, {0x203F, 0x2040}};
+    for (const Range& range : kStart) {
+        if (code_point >= range.low && code_point <= range.high) return true;
+    }
+    if (first) return false;
+    for (const Range& range : kFollowing) {
+        if (code_point >= range.low && code_point <= range.high) return true;
+    }
+    return false;
 }
 
 std::string CodePointName(std::uint32_t code_point) {
@@ -125,35 +108,6 @@ std::size_t DecodeUtf8(std::string_view text, std::uint32_t& code_point) {
     return length;
 }
 
-// The first byte that is not UTF-8 or not an XML character. pugixml reads bytes and checks
-// neither. Eight ASCII bytes of at least 0x20 at a time: most of a message is such runs.
-Problem CheckCharacters(std::string_view xml) {
-    constexpr std::uint64_t kHighBits = 0x8080808080808080ULL;
-    constexpr std::uint64_t kSpaces = 0x2020202020202020ULL;
-    std::size_t byte_idx = 0;
-    while (byte_idx < xml.size()) {
-        if (xml.size() - byte_idx >= 8) {
-            std::uint64_t word;
-            std::memcpy(&word, xml.data() + byte_idx, sizeof(word));
-            // No byte >= 0x80, and none below 0x20 (the subtraction borrows into the high bit
-            // only for those).
-            if ((word & kHighBits) == 0 && ((word - kSpaces) & kHighBits) == 0) {
-                byte_idx += 8;
-                continue;
-            }
-        }
-        std::uint32_t code_point = 0;
-        const std::size_t length = DecodeUtf8(xml.substr(byte_idx), code_point);
-        if (length == 0) return ProblemAt(byte_idx, "malformed XML: the text is not UTF-8");
-        if (!IsXmlCharacter(code_point)) {
-            return ProblemAt(byte_idx, "malformed XML: character " + CodePointName(code_point) +
-                                           " is not allowed in XML");
-        }
-        byte_idx += length;
-    }
-    return {};
-}
-
 void AppendUtf8(std::uint32_t code_point, char*& out) {
     if (code_point < 0x80) {
         *out++ = static_cast<char>(code_point);
@@ -172,11 +126,66 @@ void AppendUtf8(std::uint32_t code_point, char*& out) {
     }
 }
 
+// Equality without a call into the library for the common case of different lengths.
+bool SameText(std::string_view lhs, std::string_view rhs) {
+    return lhs.size() == rhs.size() &&
+           (lhs.data() == rhs.data() || std::memcmp(lhs.data(), rhs.data(), lhs.size()) == 0);
+}
+
+int CountLines(std::string_view text) {
+    int lines = 0;
+    for (char c : text) lines += c == '\n' ? 1 : 0;
+    return lines;
+}
+
+// What each byte may be, for the scanning loops: one table lookup per byte on the common path.
+enum ByteClass : std::uint8_t {
+    // Text that needs no attention: printable ASCII except '<', '&' and ']', and no space.
+    kTextPlain = 1,
+    // Attribute value that needs no attention: printable ASCII and space except '<', '&', quotes.
+    kValuePlain = 2,
+    // Comments and processing instructions: printable ASCII, space, tab and LF except '-', '?'.
+    kMarkupPlain = 4,
+    // ASCII that may start a name, but ':' (read apart, to split and check the QName).
+    kNameStart = 8,
+    // ASCII that may continue a name, but ':'.
+    kNameChar = 16,
+    // Space, tab, LF: whitespace that is never rewritten in text.
+    kPlainSpace = 32,
+};
+
+constexpr std::array<std::uint8_t, 256> MakeByteClasses() {
+    std::array<std::uint8_t, 256> classes{};
+    for (int byte = 0x20; byte < 0x7F; ++byte) {
+        const char c = static_cast<char>(byte);
+        std::uint8_t bits = 0;
+        if (c != ' ' && c != '<' && c != '&' && c != ']') bits |= kTextPlain;
+        if (c != '<' && c != '&' && c != '"' && c != '\'') bits |= kValuePlain;
+        if (c != '-' && c != '?') bits |= kMarkupPlain;
+        const bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+        if (letter || c == '_') bits |= kNameStart | kNameChar;
+        if ((c >= '0' && c <= '9') || c == '-' || c == '.') bits |= kNameChar;
+        classes[static_cast<std::size_t>(byte)] = bits;
+    }
+    classes[' '] |= kPlainSpace;
+    classes['\t'] = kPlainSpace | kMarkupPlain;
+    classes['\n'] = kPlainSpace | kMarkupPlain;
+    return classes;
+}
+
+constexpr std::array<std::uint8_t, 256> kByteClasses = MakeByteClasses();
+
+bool Is(char c, ByteClass byte_class) {
+    return (kByteClasses[static_cast<unsigned char>(c)] & byte_class) != 0;
+}
+
 // The reference at `text[0]` == '&' ("&lt;", "&#10;", "&#x1F600;"): its length and the code
 // point it stands for; 0 when it is not a predefined entity or a reference to an XML character.
+// A reference is never shorter than the UTF-8 it stands for, so expanding it in place fits.
 std::size_t ReadReference(std::string_view text, std::uint32_t& code_point) {
-    const std::size_t end = text.find(';');
-    if (end == std::string_view::npos) return 0;
+    std::size_t end = 1;
+    while (end < text.size() && (Is(text[end], kNameChar) || text[end] == '#')) ++end;
+    if (end == text.size() || text[end] != ';') return 0;
     const std::string_view body = text.substr(1, end - 1);
     struct Predefined {
         std::string_view name;
@@ -214,367 +223,724 @@ std::size_t ReadReference(std::string_view text, std::uint32_t& code_point) {
     return end + 1;
 }
 
-// Expands the references of a text or attribute value in place. pugixml's buffer is ours and
-// writable (the document owns a copy of the input), and a reference is never shorter than the
-// UTF-8 it stands for, so the result fits where the value was. On a bad reference, leaves the
-// value as it is and returns the reference's index; else npos.
-std::size_t ExpandReferences(const char* value) {
-    const char* first = std::strchr(value, '&');
-    if (first == nullptr) return std::string_view::npos;
-    char* in = const_cast<char*>(first);
-    // Check every reference before writing, so that an error leaves the value unchanged.
-    for (const char* amp = first; amp != nullptr; amp = std::strchr(amp + 1, '&')) {
-        std::uint32_t code_point = 0;
-        if (ReadReference(amp, code_point) == 0) return static_cast<std::size_t>(amp - value);
-    }
-    char* out = in;
-    while (*in != '\0') {
-        if (*in != '&') {
-            *out++ = *in++;
-            continue;
-        }
-        std::uint32_t code_point = 0;
-        in += ReadReference(in, code_point);
-        AppendUtf8(code_point, out);
-    }
-    *out = '\0';
-    return std::string_view::npos;
-}
-
-int CountLines(std::string_view text) {
-    int lines = 0;
-    for (char c : text) lines += c == '\n' ? 1 : 0;
-    return lines;
-}
-
-Problem BadReference(std::size_t node_offset, std::string_view value, std::size_t index) {
-    std::string_view reference = value.substr(index);
-    const std::size_t end = reference.find_first_of("; \t\n<");
-    reference = reference.substr(0, end == std::string_view::npos || reference[end] != ';'
-                                        ? std::min<std::size_t>(end, kQuotedBytesMax)
-                                        : end + 1);
-    return Problem{node_offset, CountLines(value.substr(0, index)),
-                   "malformed XML: " + Quote(reference) +
-                       " is not a character reference or one of the predefined entities (lt, "
-                       "gt, amp, quot, apos); SPI messages have no DTD and no other entities"};
-}
-
-std::size_t OffsetOf(pugi::xml_node node) {
-    const std::ptrdiff_t offset = node.offset_debug();
-    return offset < 0 ? 0 : static_cast<std::size_t>(offset);
-}
-
-// Checks one node that is not an element; expands references in text.
-Problem CheckLeaf(pugi::xml_node node, bool top_level) {
-    switch (node.type()) {
-        case pugi::node_pcdata: {
-            const std::string_view value = node.value();
-            if (top_level) {
-                if (IsBlank(value)) return {};
-                const std::size_t first_visible = value.find_first_not_of(" \t\r\n");
-                return Problem{
-                    OffsetOf(node), CountLines(value.substr(0, first_visible)),
-                    "malformed XML: text " + Quote(Trim(value)) + " outside the root element"};
-            }
-            const std::size_t cdata_end = value.find("]]>");
-            if (cdata_end != std::string_view::npos) {
-                return Problem{OffsetOf(node), CountLines(value.substr(0, cdata_end)),
-                               "malformed XML: ']]>' is not allowed in text"};
-            }
-            const std::size_t bad = ExpandReferences(node.value());
-            if (bad != std::string_view::npos) return BadReference(OffsetOf(node), value, bad);
-            return {};
-        }
-        case pugi::node_cdata:
-            if (top_level) {
-                return ProblemAt(OffsetOf(node), "malformed XML: CDATA outside the root element");
-            }
-            return {};
-        case pugi::node_comment: {
-            const std::string_view value = node.value();
-            if (value.find("--") != std::string_view::npos ||
-                (!value.empty() && value.back() == '-')) {
-                return ProblemAt(OffsetOf(node), "malformed XML: '--' inside a comment");
-            }
-            return {};
-        }
-        case pugi::node_pi:
-            if (EqualsIgnoreCase(node.name(), "xml")) {
-                return ProblemAt(OffsetOf(node),
-                                 "malformed XML: the processing instruction "
-                                 "target " +
-                                     Quote(node.name()) + " is reserved");
-            }
-            return {};
-        case pugi::node_declaration:
-            return ProblemAt(OffsetOf(node),
-                             "malformed XML: an XML declaration is allowed only at the start of "
-                             "the document");
-        case pugi::node_doctype: return ProblemAt(OffsetOf(node), std::string(kDoctypeRefused));
-        default: return ProblemAt(OffsetOf(node), "malformed XML: unexpected node");
-    }
-}
-
-// Builds the readers' tree from pugixml's in one walk in document order (no recursion: the depth
-// is what is being checked), checking what pugixml does not, and stops at the first problem. A
-// partial tree (pugixml stopped at an error) is walked too, so that what comes before the error
-// is reported first, as a streaming parser would.
-class TreeBuilder {
+// Scans the input once and builds the readers' tree, checking well-formedness on the way. Each
+// byte is read by exactly one of the loops below (text, attribute value, name, comment, ...), and
+// that loop also checks that it is UTF-8 and an XML character, so problems are found in document
+// order and the first one is reported. Open elements are a stack, not recursion: the depth is
+// what is being checked.
+class Scanner {
  public:
-    TreeBuilder(XmlTree& tree, const XmlLimits& limits) : tree_(tree), limits_(limits) {}
+    Scanner(XmlTree& tree, const XmlLimits& limits)
+        : tree_(tree),
+          limits_(limits),
+          begin_(tree.buffer.data()),
+          end_(tree.buffer.data() + tree.buffer.size()) {}
 
-    Problem Build() {
-        const pugi::xml_node first = tree_.document.first_child();
-        for (pugi::xml_node top = first; top; top = top.next_sibling()) {
-            if (top.type() == pugi::node_declaration && top == first) continue;
-            if (top.type() != pugi::node_element) {
-                Problem problem = CheckLeaf(top, true);
-                if (problem.found()) return problem;
-                continue;
-            }
-            if (!tree_.nodes.empty()) {
-                return ProblemAt(OffsetOf(top),
-                                 "malformed XML: a second root element " + Quote(top.name()));
-            }
-            Problem problem = BuildElementTree(top);
-            if (problem.found()) return problem;
-        }
-        if (tree_.nodes.empty()) {
-            return ProblemAt(first ? OffsetOf(tree_.document.last_child()) : 0,
-                             "malformed XML: no root element");
-        }
-        return {};
-    }
+    // Whether the document is well-formed; when not, the problem_*() say what and where.
+    bool Run();
+
+    std::size_t problem_offset() const { return problem_offset_; }
+    bool problem_has_line() const { return problem_has_line_; }
+    std::string& problem_message() { return problem_message_; }
 
  private:
     struct Binding {
         std::string_view prefix;  // "" for the default namespace
         std::string_view namespace_uri;
     };
-    // One open element of the walk.
+    // One element whose end tag is still to come.
     struct Open {
         std::uint32_t index;
-        std::uint32_t last_child = XmlNode::kNone;
-        std::size_t bindings_before;
+        std::uint32_t last_child;
+        std::uint32_t bindings_before;
+        std::string_view qualified_name;  // as written, for the end tag
+        bool has_element_child = false;
     };
 
-    Problem BuildElementTree(pugi::xml_node top) {
-        pugi::xml_node node = top;
-        for (;;) {
-            if (node.type() == pugi::node_element) {
-                if (open_.size() + 1 > limits_.depth_max) {
-                    return ProblemAt(OffsetOf(node), "elements nested deeper than " +
-                                                         std::to_string(limits_.depth_max) +
-                                                         " levels");
-                }
-                Problem problem = AddElement(node);
-                if (problem.found()) return problem;
-                if (pugi::xml_node child = node.first_child()) {
-                    node = child;
-                    continue;
-                }
-                Close();
-            } else {
-                Problem problem =
-                    node.type() == pugi::node_pcdata || node.type() == pugi::node_cdata
-                        ? AddText(node)
-                        : CheckLeaf(node, false);
-                if (problem.found()) return problem;
-            }
-            while (node != top && !node.next_sibling()) {
-                node = node.parent();
-                Close();
-            }
-            if (node == top) return {};
-            node = node.next_sibling();
-        }
-    }
+    std::size_t OffsetOf(const char* at) const { return static_cast<std::size_t>(at - begin_); }
 
-    std::uint32_t Append(XmlNode added) {
-        const auto index = static_cast<std::uint32_t>(tree_.nodes.size());
-        if (!open_.empty()) {
-            Open& parent = open_.back();
-            added.parent = parent.index;
-            if (parent.last_child == XmlNode::kNone) {
-                tree_.nodes[parent.index].first_child = index;
-            } else {
-                tree_.nodes[parent.last_child].next_sibling = index;
-            }
-            parent.last_child = index;
-        }
-        tree_.nodes.push_back(added);
-        return index;
+    bool Fail(const char* at, std::string message) {
+        problem_offset_ = OffsetOf(at);
+        problem_message_ = std::move(message);
+        return false;
     }
+    bool Malformed(const char* at, std::string_view what) {
+        return Fail(at, "malformed XML: " + std::string(what));
+    }
+    bool Truncated(std::string_view inside) {
+        return Malformed(end_, "the document ends inside " + std::string(inside));
+    }
+    // The non-ASCII or control byte at `in`: the length of its UTF-8 sequence, or 0 after Fail.
+    std::size_t CheckCharacter(const char* in);
 
-    void Close() {
-        bindings_.resize(open_.back().bindings_before);
-        open_.pop_back();
+    bool StartsWith(const char* at, std::string_view text) const {
+        return static_cast<std::size_t>(end_ - at) >= text.size() &&
+               std::memcmp(at, text.data(), text.size()) == 0;
     }
+    // Skips space, tab, CR and LF; whether there were any.
+    bool SkipSpace(const char*& in) const {
+        const char* start = in;
+        while (in != end_ && IsXmlSpace(*in)) ++in;
+        return in != start;
+    }
+    // A name as written, split at its colon.
+    struct Name {
+        std::string_view qualified;
+        std::string_view prefix;  // "" when there is no colon
+        std::string_view local;
+        bool is_qname = true;  // no colon, or one with something on both sides (Namespaces 1.0)
+    };
+    // The name at `in` (XML 1.0 NameStartChar, then NameChar), empty when there is none; false
+    // after Fail when it holds a byte that is not UTF-8 or a character XML forbids.
+    bool ReadName(const char*& in, Name& name);
 
-    std::optional<std::string_view> Lookup(std::string_view prefix) const {
-        if (prefix == "xml") return kXmlNamespace;
-        for (auto binding = bindings_.rbegin(); binding != bindings_.rend(); ++binding) {
-            if (binding->prefix == prefix) return binding->namespace_uri;
-        }
-        if (prefix.empty()) return std::string_view();
-        return std::nullopt;
-    }
+    bool TopLevelText(const char*& in);
+    bool Text(const char*& in);
+    bool StartTag(const char*& in);
+    bool Attribute(const char*& in, std::string_view element_name);
+    bool AttributeValue(const char*& in, std::string_view& value);
+    bool EndTag(const char*& in);
+    bool Comment(const char*& in);
+    bool Cdata(const char*& in);
+    bool ProcessingInstruction(const char*& in);
+    bool Declaration(const char*& in);
+    bool Reference(const char*& in, char*& out, std::uint32_t& code_point);
 
-    Problem AddText(pugi::xml_node node) {
-        Problem problem = CheckLeaf(node, false);
-        if (problem.found()) return problem;
-        XmlNode text;
-        text.text = node.value();
-        text.blank = IsBlank(text.text);
-        text.source_node = node;
-        Append(text);
-        return {};
-    }
-
-    // Checks one element's name and attributes, expands references in attribute values, binds
-    // its namespace declarations and adds it to the tree as the new open element.
-    Problem AddElement(pugi::xml_node element) {
-        const std::string_view name = element.name();
-        const QualifiedName qualified = Split(name);
-        if ((!qualified.prefix.empty() || name.front() == ':') &&
-            (qualified.prefix.empty() || qualified.local.empty() ||
-             qualified.local.find(':') != std::string_view::npos)) {
-            return ProblemAt(OffsetOf(element),
-                             "malformed XML: element name " + Quote(name) + " is not a QName");
-        }
-        const std::size_t bindings_before = bindings_.size();
-        const auto first_attribute = static_cast<std::uint32_t>(tree_.attributes.size());
-        std::size_t attribute_count = 0;
-        for (pugi::xml_attribute attribute = element.first_attribute(); attribute;
-             attribute = attribute.next_attribute()) {
-            if (++attribute_count > limits_.attributes_max) {
-                return ProblemAt(OffsetOf(element), "element " + Quote(name) + " has more than " +
-                                                        std::to_string(limits_.attributes_max) +
-                                                        " attributes");
-            }
-            Problem problem = AddAttribute(element, attribute);
-            if (problem.found()) return problem;
-        }
-        XmlNode added;
-        added.is_element = true;
-        added.prefix = qualified.prefix;
-        added.local_name = qualified.local;
-        added.first_attribute = first_attribute;
-        added.attribute_count =
-            static_cast<std::uint32_t>(tree_.attributes.size()) - first_attribute;
-        added.source_node = element;
-        const std::optional<std::string_view> namespace_uri = Lookup(qualified.prefix);
-        if (!namespace_uri) {
-            return ProblemAt(OffsetOf(element), "malformed XML: namespace prefix " +
-                                                    Quote(qualified.prefix) + " of element " +
-                                                    Quote(name) + " is not declared");
-        }
-        added.namespace_uri = *namespace_uri;
-        // Prefixed attributes are resolved once the element's own declarations are bound.
-        for (std::uint32_t attribute_idx = first_attribute; attribute_idx < tree_.attributes.size();
-             ++attribute_idx) {
-            XmlAttribute& attribute = tree_.attributes[attribute_idx];
-            if (attribute.prefix.empty()) continue;
-            const std::optional<std::string_view> attribute_namespace = Lookup(attribute.prefix);
-            if (!attribute_namespace) {
-                return ProblemAt(OffsetOf(element),
-                                 "malformed XML: namespace prefix " + Quote(attribute.prefix) +
-                                     " of element " + Quote(name) + "'s attribute " +
-                                     Quote(attribute.local_name) + " is not declared");
-            }
-            attribute.namespace_uri = *attribute_namespace;
-            // The same namespace and local name under two prefixes is the same attribute twice.
-            for (std::uint32_t earlier_idx = first_attribute; earlier_idx < attribute_idx;
-                 ++earlier_idx) {
-                const XmlAttribute& earlier = tree_.attributes[earlier_idx];
-                if (!earlier.prefix.empty() && earlier.local_name == attribute.local_name &&
-                    earlier.namespace_uri == attribute.namespace_uri) {
-                    return ProblemAt(OffsetOf(element), "malformed XML: attribute " +
-                                                            Quote(attribute.local_name) +
-                                                            " repeated on " + Quote(name));
-                }
-            }
-        }
-        open_.push_back(Open{Append(added), XmlNode::kNone, bindings_before});
-        return {};
-    }
-
-    Problem AddAttribute(pugi::xml_node element, pugi::xml_attribute attribute) {
-        const std::string_view name = attribute.name();
-        const std::string_view raw_value = attribute.value();
-        for (pugi::xml_attribute earlier = element.first_attribute(); earlier != attribute;
-             earlier = earlier.next_attribute()) {
-            if (name == earlier.name()) {
-                return ProblemAt(OffsetOf(element), "malformed XML: attribute " + Quote(name) +
-                                                        " repeated on " + Quote(element.name()));
-            }
-        }
-        if (raw_value.find('<') != std::string_view::npos) {
-            return ProblemAt(OffsetOf(element), "malformed XML: '<' in the value of attribute " +
-                                                    Quote(name) + " of " + Quote(element.name()));
-        }
-        const std::size_t bad = ExpandReferences(attribute.value());
-        if (bad != std::string_view::npos) return BadReference(OffsetOf(element), raw_value, bad);
-        const std::string_view value = attribute.value();
-        const QualifiedName qualified = Split(name);
-        if (!qualified.prefix.empty() &&
-            (qualified.local.empty() || qualified.local.find(':') != std::string_view::npos)) {
-            return ProblemAt(OffsetOf(element),
-                             "malformed XML: attribute name " + Quote(name) + " is not a QName");
-        }
-        if (name == "xmlns") {
-            bindings_.push_back(Binding{{}, value});
-        } else if (qualified.prefix == "xmlns") {
-            if (value.empty()) {
-                return ProblemAt(OffsetOf(element), "malformed XML: " + Quote(name) +
-                                                        " binds a prefix to no namespace");
-            }
-            bindings_.push_back(Binding{qualified.local, value});
-        } else {
-            tree_.attributes.push_back(XmlAttribute{qualified.prefix, qualified.local, {}, value});
-        }
-        return {};
-    }
+    // A new node, last child of the innermost open element. The reference is valid until the next
+    // call.
+    XmlNode& Append();
+    void Close();
+    std::optional<std::string_view> Lookup(std::string_view prefix) const;
 
     XmlTree& tree_;
     const XmlLimits& limits_;
+    char* const begin_;
+    char* const end_;
     std::vector<Open> open_;
     std::vector<Binding> bindings_;
+    // The names of the attributes of the element being read, namespace declarations included.
+    std::vector<std::string_view> attribute_names_;
+    bool root_seen_ = false;
+    const char* last_markup_ = nullptr;  // the last top-level '<', for "no root element"
+
+    std::size_t problem_offset_ = kNoOffset;
+    bool problem_has_line_ = true;
+    std::string problem_message_;
 };
 
-// The declared encoding must be UTF-8: we read bytes as UTF-8 and nothing else.
-Status CheckDeclaration(const pugi::xml_document& document) {
-    const pugi::xml_node declaration = document.first_child();
-    if (declaration.type() != pugi::node_declaration) return Ok();
-    const pugi::xml_attribute encoding = declaration.attribute("encoding");
-    if (encoding && !EqualsIgnoreCase(encoding.value(), "UTF-8")) {
-        return Error::InvalidArgument("encoding " + Quote(encoding.value()) +
-                                      " is not allowed: SPI messages are UTF-8");
+std::size_t Scanner::CheckCharacter(const char* in) {
+    std::uint32_t code_point = 0;
+    const std::size_t length =
+        DecodeUtf8(std::string_view(in, static_cast<std::size_t>(end_ - in)), code_point);
+    if (length == 0) {
+        Malformed(in, "the text is not UTF-8");
+        return 0;
     }
-    return Ok();
+    if (!IsXmlCharacter(code_point)) {
+        Malformed(in, "character " + CodePointName(code_point) + " is not allowed in XML");
+        return 0;
+    }
+    return length;
 }
 
-// pugixml's own error, with the name of the end tag when the tags do not match.
-Problem ParserProblem(const pugi::xml_parse_result& result, std::string_view source) {
-    const std::size_t offset = static_cast<std::size_t>(result.offset);
-    if (result.status == pugi::status_end_element_mismatch) {
-        const std::size_t tag = source.rfind("</", offset);
-        const bool at_end = IsBlank(source.substr(std::min(offset, source.size())));
-        if (!at_end && tag != std::string_view::npos && offset - tag <= 2 + kQuotedBytesMax) {
-            std::string_view name = source.substr(tag + 2);
-            name = name.substr(0, name.find_first_of("> \t\r\n"));
-            return ProblemAt(offset, "malformed XML: tag mismatch: end tag " + Quote(name) +
-                                         " does not close the element open here");
+bool Scanner::ReadName(const char*& in, Name& name) {
+    const char* const start = in;
+    const char* colon = nullptr;
+    name.is_qname = true;
+    if (!(Is(*in, kNameStart) || *in == ':' || static_cast<unsigned char>(*in) >= 0x80)) {
+        name = Name{};
+        return true;
+    }
+    // The buffer is a std::string: the NUL after its end stops every scanning loop like any
+    // other byte that is not of the class, so the loops need no end check of their own.
+    for (;;) {
+        while (Is(*in, kNameChar)) ++in;
+        if (in == end_) break;
+        if (*in == ':') {
+            name.is_qname = name.is_qname && colon == nullptr;
+            if (colon == nullptr) colon = in;
+            ++in;
+        } else if (static_cast<unsigned char>(*in) >= 0x80) {
+            const std::size_t length = CheckCharacter(in);
+            if (length == 0) return false;
+            std::uint32_t code_point = 0;
+            DecodeUtf8(std::string_view(in, length), code_point);
+            if (!IsNameCodePoint(code_point, in == start)) break;
+            in += length;
+        } else {
+            break;
         }
-        return ProblemAt(source.size(), "malformed XML: the document ends inside an element");
     }
-    return ProblemAt(offset, std::string("malformed XML: ") + result.description());
+    name.qualified = std::string_view(start, static_cast<std::size_t>(in - start));
+    if (colon == nullptr) {
+        name.prefix = {};
+        name.local = name.qualified;
+    } else {
+        name.prefix = std::string_view(start, static_cast<std::size_t>(colon - start));
+        name.local = std::string_view(colon + 1, static_cast<std::size_t>(in - colon - 1));
+        name.is_qname = name.is_qname && !name.prefix.empty() && !name.local.empty();
+    }
+    return true;
 }
 
-Error MalformedAt(int line, std::string_view what) {
-    std::string message = "line " + std::to_string(line) + ": ";
-    message += what;
-    return Error::InvalidArgument(std::move(message));
+bool Scanner::Run() {
+    const char* in = begin_;
+    if (StartsWith(in, kUtf8ByteOrderMark)) in += kUtf8ByteOrderMark.size();
+    // "<?xml" and no more of a name: the declaration (or a malformed one).
+    if (StartsWith(in, "<?xml") &&
+        (in + 5 == end_ || (!Is(in[5], kNameChar) && static_cast<unsigned char>(in[5]) < 0x80))) {
+        if (!Declaration(in)) return false;
+    }
+    while (in != end_) {
+        if (*in != '<') {
+            if (!(open_.empty() ? TopLevelText(in) : Text(in))) return false;
+            continue;
+        }
+        if (open_.empty()) last_markup_ = in;
+        if (in + 1 == end_) return Truncated("a tag");
+        bool ok = true;
+        switch (in[1]) {
+            case '/': ok = EndTag(in); break;
+            case '?': ok = ProcessingInstruction(in); break;
+            case '!':
+                if (StartsWith(in, "<!--")) {
+                    ok = Comment(in);
+                } else if (StartsWith(in, "<![CDATA[")) {
+                    ok = Cdata(in);
+                } else if (StartsWith(in, "<!DOCTYPE")) {
+                    ok = Fail(in, std::string(kDoctypeRefused));
+                } else {
+                    ok = Malformed(in, "'<!' starts no comment or CDATA section");
+                }
+                break;
+            default: ok = StartTag(in); break;
+        }
+        if (!ok) return false;
+    }
+    if (!open_.empty()) return Truncated("an element");
+    if (!root_seen_) return Malformed(last_markup_ ? last_markup_ : begin_, "no root element");
+    return true;
+}
+
+bool Scanner::Declaration(const char*& in) {
+    const char* start = in;
+    in += 5;  // "<?xml"
+    const auto fail = [&] { return Malformed(start, "the XML declaration is not well-formed"); };
+    // Reads ` name="value"` (either quote): space before it, optional space around '='.
+    const auto pseudo_attribute = [&](std::string_view name, std::string_view& value) {
+        const char* at = in;
+        if (!SkipSpace(at) || !StartsWith(at, name)) return false;
+        at += name.size();
+        SkipSpace(at);
+        if (at == end_ || *at != '=') return false;
+        ++at;
+        SkipSpace(at);
+        if (at == end_ || (*at != '"' && *at != '\'')) return false;
+        const char quote = *at++;
+        const char* value_start = at;
+        while (at != end_ && *at != quote && Is(*at, kNameChar)) ++at;
+        if (at == end_ || *at != quote) return false;
+        value = std::string_view(value_start, static_cast<std::size_t>(at - value_start));
+        in = at + 1;
+        return true;
+    };
+    std::string_view version;
+    if (!pseudo_attribute("version", version)) return fail();
+    if (version.size() < 3 || version.substr(0, 2) != "1." ||
+        version.substr(2).find_first_not_of("0123456789") != std::string_view::npos) {
+        return fail();
+    }
+    std::string_view encoding;
+    if (pseudo_attribute("encoding", encoding)) {
+        // The declared encoding decides how every later byte reads: we read UTF-8 only.
+        if (!EqualsIgnoreCase(encoding, "UTF-8")) {
+            problem_has_line_ = false;
+            return Fail(start,
+                        "encoding " + Quote(encoding) + " is not allowed: SPI messages are UTF-8");
+        }
+    }
+    std::string_view standalone;
+    if (pseudo_attribute("standalone", standalone) && standalone != "yes" && standalone != "no") {
+        return fail();
+    }
+    SkipSpace(in);
+    if (!StartsWith(in, "?>")) return fail();
+    in += 2;
+    return true;
+}
+
+bool Scanner::TopLevelText(const char*& in) {
+    const char* start = in;
+    SkipSpace(in);
+    if (in == end_ || *in == '<') return true;
+    // The text is quoted in the error, so its characters are checked first.
+    const char* text_end = in;
+    while (text_end != end_ && *text_end != '<') {
+        if (Is(*text_end, kTextPlain) || IsXmlSpace(*text_end) || *text_end == '&' ||
+            *text_end == ']') {
+            ++text_end;
+            continue;
+        }
+        const std::size_t length = CheckCharacter(text_end);
+        if (length == 0) return false;
+        text_end += length;
+    }
+    const std::string_view text(start, static_cast<std::size_t>(text_end - start));
+    return Malformed(in, "text " + Quote(Trim(text)) + " outside the root element");
+}
+
+// Reads text up to the next '<' into a text node, rewriting references and line ends in place.
+// Most text is indentation or a short value, so the two common cases take one tight loop each.
+bool Scanner::Text(const char*& in) {
+    char* const start = begin_ + OffsetOf(in);
+    char* out = start;
+    const char* run = in;
+    // Indentation (a line end, then spaces): eight spaces at a time while there are eight.
+    constexpr std::uint64_t kEightSpaces = 0x2020202020202020ULL;
+    if (*in == '\n') ++in;
+    while (end_ - in >= 8) {
+        std::uint64_t word;
+        std::memcpy(&word, in, sizeof(word));
+        if (word != kEightSpaces) break;
+        in += 8;
+    }
+    while (Is(*in, kPlainSpace)) ++in;
+    bool blank = true;
+    if (in != end_ && *in != '<') {
+        out += in - run;
+        for (;;) {
+            run = in;
+            while (Is(*in, kTextPlain)) ++in;
+            if (in != run) {
+                blank = false;
+                const auto length = static_cast<std::size_t>(in - run);
+                if (out != run) std::memmove(out, run, length);
+                out += length;
+            }
+            if (in == end_ || *in == '<') break;
+            const char c = *in;
+            if (c == ' ' || c == '\t' || c == '\n') {
+                *out++ = *in++;
+            } else if (c == '\r') {
+                *out++ = '\n';
+                ++in;
+                if (in != end_ && *in == '\n') ++in;
+            } else if (c == '&') {
+                std::uint32_t code_point = 0;
+                if (!Reference(in, out, code_point)) return false;
+                blank = blank && code_point <= 0x20 && IsXmlSpace(static_cast<char>(code_point));
+            } else if (c == ']') {
+                if (StartsWith(in, "]]>")) return Malformed(in, "']]>' is not allowed in text");
+                *out++ = *in++;
+                blank = false;
+            } else {
+                const std::size_t length = CheckCharacter(in);
+                if (length == 0) return false;
+                std::memmove(out, in, length);
+                out += length;
+                in += length;
+                blank = false;
+            }
+        }
+    } else {
+        out += in - run;
+    }
+    // Whitespace between child elements is never read: Children skips it, and Element::Text
+    // refuses an element with element children anyway. Leaving it out halves the tree.
+    if (blank && open_.back().has_element_child) return true;
+    XmlNode& text = Append();
+    text.blank = blank;
+    text.text = std::string_view(start, static_cast<std::size_t>(out - start));
+    text.offset = static_cast<std::uint32_t>(start - begin_);
+    return true;
+}
+
+// Expands the reference at `in` (== '&') to `out`.
+bool Scanner::Reference(const char*& in, char*& out, std::uint32_t& code_point) {
+    const std::string_view rest(in, static_cast<std::size_t>(end_ - in));
+    const std::size_t length = ReadReference(rest, code_point);
+    if (length == 0) {
+        std::string_view reference = rest.substr(0, kQuotedBytesMax + 1);
+        const std::size_t stop = reference.find_first_of("; \t\n<");
+        if (stop != std::string_view::npos) {
+            reference = reference.substr(0, reference[stop] == ';' ? stop + 1 : stop);
+        }
+        return Malformed(in, Quote(reference) +
+                                 " is not a character reference or one of the predefined "
+                                 "entities (lt, gt, amp, quot, apos); SPI messages have no DTD "
+                                 "and no other entities");
+    }
+    in += length;
+    AppendUtf8(code_point, out);
+    return true;
+}
+
+bool Scanner::StartTag(const char*& in) {
+    const char* const tag = in;
+    ++in;
+    Name element_name;
+    if (!ReadName(in, element_name)) return false;
+    const std::string_view name = element_name.qualified;
+    if (name.empty()) return Malformed(tag, "'<' is not followed by a name");
+    if (open_.empty() && root_seen_) {
+        return Malformed(tag, "a second root element " + Quote(name));
+    }
+    if (open_.size() + 1 > limits_.depth_max) {
+        return Fail(tag,
+                    "elements nested deeper than " + std::to_string(limits_.depth_max) + " levels");
+    }
+    if (!element_name.is_qname) {
+        return Malformed(tag, "element name " + Quote(name) + " is not a QName");
+    }
+    const auto bindings_before = static_cast<std::uint32_t>(bindings_.size());
+    const auto first_attribute = static_cast<std::uint32_t>(tree_.attributes.size());
+    attribute_names_.clear();
+    bool empty_element = false;
+    for (;;) {
+        const bool spaced = SkipSpace(in);
+        if (in == end_) return Truncated("a tag");
+        if (*in == '>') {
+            ++in;
+            break;
+        }
+        if (*in == '/') {
+            if (in + 1 == end_ || in[1] != '>') return Malformed(in, "'/' not followed by '>'");
+            in += 2;
+            empty_element = true;
+            break;
+        }
+        if (!spaced) {
+            return Malformed(in, "expected space, '>' or '/>' in the tag of " + Quote(name));
+        }
+        if (attribute_names_.size() + 1 > limits_.attributes_max) {
+            return Fail(tag, "element " + Quote(name) + " has more than " +
+                                 std::to_string(limits_.attributes_max) + " attributes");
+        }
+        if (!Attribute(in, name)) return false;
+    }
+    const std::optional<std::string_view> namespace_uri = Lookup(element_name.prefix);
+    if (!namespace_uri) {
+        return Malformed(tag, "namespace prefix " + Quote(element_name.prefix) + " of element " +
+                                  Quote(name) + " is not declared");
+    }
+    // Prefixed attributes are resolved once the element's own declarations are bound.
+    for (std::uint32_t attribute_idx = first_attribute; attribute_idx < tree_.attributes.size();
+         ++attribute_idx) {
+        XmlAttribute& attribute = tree_.attributes[attribute_idx];
+        if (attribute.prefix.empty()) continue;
+        const std::optional<std::string_view> attribute_namespace = Lookup(attribute.prefix);
+        if (!attribute_namespace) {
+            return Malformed(tag, "namespace prefix " + Quote(attribute.prefix) + " of element " +
+                                      Quote(name) + "'s attribute " + Quote(attribute.local_name) +
+                                      " is not declared");
+        }
+        attribute.namespace_uri = *attribute_namespace;
+        // The same namespace and local name under two prefixes is the same attribute twice.
+        for (std::uint32_t earlier_idx = first_attribute; earlier_idx < attribute_idx;
+             ++earlier_idx) {
+            const XmlAttribute& earlier = tree_.attributes[earlier_idx];
+            if (!earlier.prefix.empty() && earlier.local_name == attribute.local_name &&
+                earlier.namespace_uri == attribute.namespace_uri) {
+                return Malformed(tag, "attribute " + Quote(attribute.local_name) + " repeated on " +
+                                          Quote(name));
+            }
+        }
+    }
+    if (open_.empty()) {
+        root_seen_ = true;
+    } else if (!open_.back().has_element_child) {
+        Open& parent = open_.back();
+        parent.has_element_child = true;
+        // The same for the whitespace before the first child element (see Text).
+        const std::uint32_t first = tree_.nodes[parent.index].first_child;
+        if (first != XmlNode::kNone && first == parent.last_child &&
+            first + 1 == tree_.nodes.size() && tree_.nodes[first].blank) {
+            tree_.nodes.pop_back();
+            tree_.nodes[parent.index].first_child = XmlNode::kNone;
+            parent.last_child = XmlNode::kNone;
+        }
+    }
+    const auto index = static_cast<std::uint32_t>(tree_.nodes.size());
+    XmlNode& added = Append();
+    added.is_element = true;
+    added.local_name = element_name.local;
+    added.namespace_uri = *namespace_uri;
+    added.first_attribute = first_attribute;
+    added.attribute_count = static_cast<std::uint32_t>(tree_.attributes.size()) - first_attribute;
+    added.offset = static_cast<std::uint32_t>(OffsetOf(tag));
+    open_.push_back(Open{index, XmlNode::kNone, bindings_before, name});
+    if (empty_element) Close();
+    return true;
+}
+
+bool Scanner::Attribute(const char*& in, std::string_view element_name) {
+    const char* const start = in;
+    Name attribute_name;
+    if (!ReadName(in, attribute_name)) return false;
+    const std::string_view name = attribute_name.qualified;
+    if (name.empty()) {
+        return Malformed(in,
+                         "expected an attribute, '>' or '/>' in the tag of " + Quote(element_name));
+    }
+    SkipSpace(in);
+    if (in == end_) return Truncated("a tag");
+    if (*in != '=') return Malformed(in, "expected '=' after attribute " + Quote(name));
+    ++in;
+    SkipSpace(in);
+    if (in == end_) return Truncated("a tag");
+    if (*in != '"' && *in != '\'') {
+        return Malformed(in, "the value of attribute " + Quote(name) + " is not quoted");
+    }
+    for (std::string_view earlier : attribute_names_) {
+        if (earlier == name) {
+            return Malformed(start,
+                             "attribute " + Quote(name) + " repeated on " + Quote(element_name));
+        }
+    }
+    attribute_names_.push_back(name);
+    const char* const value_start = in;
+    std::string_view value;
+    if (!AttributeValue(in, value)) {
+        if (problem_message_.empty()) {
+            return Malformed(value_start, "'<' in the value of attribute " + Quote(name) + " of " +
+                                              Quote(element_name));
+        }
+        return false;
+    }
+    if (!attribute_name.is_qname) {
+        return Malformed(start, "attribute name " + Quote(name) + " is not a QName");
+    }
+    if (name == "xmlns") {
+        bindings_.push_back(Binding{{}, value});
+    } else if (attribute_name.prefix == "xmlns") {
+        if (value.empty()) {
+            return Malformed(start, Quote(name) + " binds a prefix to no namespace");
+        }
+        bindings_.push_back(Binding{attribute_name.local, value});
+    } else {
+        tree_.attributes.push_back(
+            XmlAttribute{attribute_name.prefix, attribute_name.local, {}, value});
+    }
+    return true;
+}
+
+// Reads a quoted value at `in`, expanding references and turning tab, CR, LF and CR LF into one
+// space in place. On '<' returns false with no problem set: the caller names the attribute.
+bool Scanner::AttributeValue(const char*& in, std::string_view& value) {
+    const char quote = *in++;
+    char* const start = begin_ + OffsetOf(in);
+    char* out = start;
+    for (;;) {
+        const char* run = in;
+        while (Is(*in, kValuePlain)) ++in;
+        if (in != run) {
+            const auto length = static_cast<std::size_t>(in - run);
+            if (out != run) std::memmove(out, run, length);
+            out += length;
+        }
+        if (in == end_) return Truncated("an attribute value");
+        const char c = *in;
+        if (c == quote) {
+            ++in;
+            break;
+        }
+        if (c == '"' || c == '\'') {
+            *out++ = *in++;
+        } else if (c == '\t' || c == '\n') {
+            *out++ = ' ';
+            ++in;
+        } else if (c == '\r') {
+            *out++ = ' ';
+            ++in;
+            if (in != end_ && *in == '\n') ++in;
+        } else if (c == '<') {
+            return false;
+        } else if (c == '&') {
+            std::uint32_t code_point = 0;
+            if (!Reference(in, out, code_point)) return false;
+        } else {
+            const std::size_t length = CheckCharacter(in);
+            if (length == 0) return false;
+            std::memmove(out, in, length);
+            out += length;
+            in += length;
+        }
+    }
+    value = std::string_view(start, static_cast<std::size_t>(out - start));
+    return true;
+}
+
+bool Scanner::EndTag(const char*& in) {
+    const char* const tag = in;
+    in += 2;
+    // Nearly always the end tag names the element open: compare the bytes without reading a name.
+    if (!open_.empty() && StartsWith(in, open_.back().qualified_name)) {
+        const char* after = in + open_.back().qualified_name.size();
+        if (!Is(*after, kNameChar) && *after != ':' && static_cast<unsigned char>(*after) < 0x80) {
+            while (Is(*after, kPlainSpace) || *after == '\r') ++after;
+            if (*after == '>') {
+                in = after + 1;
+                Close();
+                return true;
+            }
+        }
+    }
+    Name end_name;
+    if (!ReadName(in, end_name)) return false;
+    const std::string_view name = end_name.qualified;
+    SkipSpace(in);
+    if (in == end_) return Truncated("a tag");
+    if (*in != '>' || name.empty()) return Malformed(tag, "malformed end tag");
+    ++in;
+    if (open_.empty()) {
+        return Malformed(tag, "end tag " + Quote(name) + " outside the root element");
+    }
+    if (name != open_.back().qualified_name) {
+        return Malformed(
+            tag, "tag mismatch: end tag " + Quote(name) + " does not close the element open here");
+    }
+    Close();
+    return true;
+}
+
+bool Scanner::Comment(const char*& in) {
+    in += 4;  // "<!--"
+    for (;;) {
+        while (Is(*in, kMarkupPlain)) ++in;
+        if (in == end_) return Truncated("a comment");
+        const char c = *in;
+        if (c == '-') {
+            if (in + 1 != end_ && in[1] == '-') {
+                if (in + 2 != end_ && in[2] == '>') {
+                    in += 3;
+                    return true;
+                }
+                return Malformed(in, "'--' inside a comment");
+            }
+            ++in;
+        } else if (c == '?' || c == '\r') {
+            ++in;
+        } else {
+            const std::size_t length = CheckCharacter(in);
+            if (length == 0) return false;
+            in += length;
+        }
+    }
+}
+
+bool Scanner::Cdata(const char*& in) {
+    if (open_.empty()) return Malformed(in, "CDATA outside the root element");
+    in += 9;  // "<![CDATA["
+    char* const start = begin_ + OffsetOf(in);
+    char* out = start;
+    bool blank = true;
+    for (;;) {
+        if (in == end_) return Truncated("a CDATA section");
+        const char c = *in;
+        if (c == ']' && StartsWith(in, "]]>")) {
+            in += 3;
+            break;
+        }
+        if (c == '\r') {
+            *out++ = '\n';
+            ++in;
+            if (in != end_ && *in == '\n') ++in;
+        } else if (Is(c, kPlainSpace) || Is(c, kValuePlain) || c == '<' || c == '&' || c == '"' ||
+                   c == '\'') {
+            blank = blank && Is(c, kPlainSpace);
+            *out++ = *in++;
+        } else {
+            const std::size_t length = CheckCharacter(in);
+            if (length == 0) return false;
+            std::memmove(out, in, length);
+            out += length;
+            in += length;
+            blank = false;
+        }
+    }
+    XmlNode& text = Append();
+    text.blank = blank;
+    text.text = std::string_view(start, static_cast<std::size_t>(out - start));
+    text.offset = static_cast<std::uint32_t>(start - begin_);
+    return true;
+}
+
+bool Scanner::ProcessingInstruction(const char*& in) {
+    const char* const start = in;
+    in += 2;
+    Name target_name;
+    if (!ReadName(in, target_name)) return false;
+    const std::string_view target = target_name.qualified;
+    if (target.empty()) return Malformed(start, "'<?' is not followed by a name");
+    if (EqualsIgnoreCase(target, "xml")) {
+        if (!open_.empty()) {
+            return Malformed(start, "Error parsing document declaration/processing instruction");
+        }
+        if (target == "xml") {
+            return Malformed(start,
+                             "an XML declaration is allowed only at the start of the document");
+        }
+        return Malformed(start,
+                         "the processing instruction target " + Quote(target) + " is reserved");
+    }
+    if (in != end_ && !IsXmlSpace(*in) && !StartsWith(in, "?>")) {
+        return Malformed(start, "the processing instruction target " + Quote(target) +
+                                    " is not followed by a space");
+    }
+    for (;;) {
+        while (Is(*in, kMarkupPlain)) ++in;
+        if (in == end_) return Truncated("a processing instruction");
+        const char c = *in;
+        if (c == '?') {
+            if (in + 1 != end_ && in[1] == '>') {
+                in += 2;
+                return true;
+            }
+            ++in;
+        } else if (c == '-' || c == '\r') {
+            ++in;
+        } else {
+            const std::size_t length = CheckCharacter(in);
+            if (length == 0) return false;
+            in += length;
+        }
+    }
+}
+
+XmlNode& Scanner::Append() {
+    const auto index = static_cast<std::uint32_t>(tree_.nodes.size());
+    XmlNode& added = tree_.nodes.emplace_back();
+    if (!open_.empty()) {
+        Open& parent = open_.back();
+        added.parent = parent.index;
+        if (parent.last_child == XmlNode::kNone) {
+            tree_.nodes[parent.index].first_child = index;
+        } else {
+            tree_.nodes[parent.last_child].next_sibling = index;
+        }
+        parent.last_child = index;
+    }
+    return added;
+}
+
+void Scanner::Close() {
+    if (bindings_.size() != open_.back().bindings_before) {
+        bindings_.resize(open_.back().bindings_before);
+    }
+    open_.pop_back();
+}
+
+std::optional<std::string_view> Scanner::Lookup(std::string_view prefix) const {
+    // Most elements are unprefixed, under the default namespace their root declares.
+    if (prefix.empty() && !bindings_.empty() && bindings_.back().prefix.empty()) {
+        return bindings_.back().namespace_uri;
+    }
+    if (prefix == "xml") return kXmlNamespace;
+    for (auto binding = bindings_.rbegin(); binding != bindings_.rend(); ++binding) {
+        if (binding->prefix == prefix) return binding->namespace_uri;
+    }
+    if (prefix.empty()) return std::string_view();
+    return std::nullopt;
 }
 
 }  // namespace
@@ -594,7 +960,7 @@ int XmlTree::LineAt(std::size_t offset) const {
 }
 
 int XmlTree::LineOf(std::uint32_t node_index) const {
-    return LineAt(OffsetOf(nodes[node_index].source_node));
+    return LineAt(nodes[node_index].offset);
 }
 
 Result<XmlDocument> XmlDocument::Parse(std::string_view xml, XmlLimits limits) {
@@ -608,26 +974,17 @@ Result<XmlDocument> XmlDocument::Parse(std::string_view xml, XmlLimits limits) {
 
     auto tree = std::make_unique<XmlTree>();
     tree->source.assign(xml);
-    const pugi::xml_parse_result result =
-        tree->document.load_buffer(xml.data(), xml.size(), kParseOptions, pugi::encoding_utf8);
-    if (result.status == pugi::status_out_of_memory) {
-        return Error::ResourceExhausted("out of memory parsing XML");
-    }
-    // The declared encoding decides how every later byte reads, so it is checked first.
-    DICTRA_RETURN_IF_ERROR(CheckDeclaration(tree->document));
-
-    // The first problem in document order wins, whoever found it.
-    Problem first = CheckCharacters(xml);
-    if (!result) {
-        Problem parser = ParserProblem(result, xml);
-        if (parser.offset < first.offset) first = std::move(parser);
-    }
+    tree->buffer.assign(xml);
     // About one node per 20 bytes in an indented message.
     tree->nodes.reserve(xml.size() / 16);
-    Problem structure = TreeBuilder(*tree, limits).Build();
-    if (structure.offset < first.offset) first = std::move(structure);
-    if (first.found()) {
-        return MalformedAt(tree->LineAt(first.offset) + first.lines_after, first.message);
+    Scanner scanner(*tree, limits);
+    if (!scanner.Run()) {
+        std::string& what = scanner.problem_message();
+        if (!scanner.problem_has_line()) return Error::InvalidArgument(std::move(what));
+        std::string message =
+            "line " + std::to_string(tree->LineAt(scanner.problem_offset())) + ": ";
+        message += what;
+        return Error::InvalidArgument(std::move(message));
     }
     return XmlDocument(std::move(tree));
 }
@@ -760,10 +1117,31 @@ Status Children::SkipToElement() {
     return Ok();
 }
 
+std::optional<bool> Children::TryPeek(std::string_view name) {
+    while (cursor_ != XmlNode::kNone && !cursor_node().is_element) {
+        if (!cursor_node().blank) return std::nullopt;
+        cursor_ = cursor_node().next_sibling;
+    }
+    if (cursor_ == XmlNode::kNone || !SameText(cursor_node().local_name, name)) return false;
+    const std::string_view found = cursor_node().namespace_uri;
+    const XmlTree& tree = *parent_.tree_;
+    if (found.data() == tree.matched_namespace.data() &&
+        found.size() == tree.matched_namespace.size() &&
+        namespace_uri_.data() == tree.expected_namespace.data() &&
+        namespace_uri_.size() == tree.expected_namespace.size()) {
+        return true;
+    }
+    if (!SameText(found, namespace_uri_)) return std::nullopt;
+    tree.matched_namespace = found;
+    tree.expected_namespace = namespace_uri_;
+    return true;
+}
+
 Result<bool> Children::Peek(std::string_view name) {
+    if (const std::optional<bool> found = TryPeek(name)) return *found;
     DICTRA_RETURN_IF_ERROR(SkipToElement());
-    if (cursor_ == XmlNode::kNone || cursor_node().local_name != name) return false;
-    if (cursor_node().namespace_uri != namespace_uri_) {
+    if (cursor_ == XmlNode::kNone || !SameText(cursor_node().local_name, name)) return false;
+    if (!SameText(cursor_node().namespace_uri, namespace_uri_)) {
         return At(cursor_).Fail("element is in namespace " + Quote(cursor_node().namespace_uri) +
                                 ", expected " + Quote(namespace_uri_));
     }
@@ -772,6 +1150,11 @@ Result<bool> Children::Peek(std::string_view name) {
 
 Result<Element> Children::Required(std::string_view name,
                                    std::initializer_list<std::string_view> attributes) {
+    if (TryPeek(name).value_or(false) && cursor_node().attribute_count == 0) {
+        const Element element = At(cursor_);
+        cursor_ = cursor_node().next_sibling;
+        return element;
+    }
     DICTRA_ASSIGN_OR_RETURN(std::optional<Element> element, Optional(name, attributes));
     if (element) return *element;
     if (cursor_ != XmlNode::kNone) {
@@ -782,10 +1165,20 @@ Result<Element> Children::Required(std::string_view name,
 
 Result<std::optional<Element>> Children::Optional(
     std::string_view name, std::initializer_list<std::string_view> attributes) {
+    if (const std::optional<bool> found = TryPeek(name)) {
+        if (!*found) return std::optional<Element>();
+        if (cursor_node().attribute_count == 0) {
+            const Element element = At(cursor_);
+            cursor_ = cursor_node().next_sibling;
+            return std::optional<Element>(element);
+        }
+    }
     DICTRA_ASSIGN_OR_RETURN(bool found, Peek(name));
     if (!found) return std::optional<Element>();
     const Element element = At(cursor_);
-    DICTRA_RETURN_IF_ERROR(element.CheckAttributes(attributes));
+    if (cursor_node().attribute_count != 0) {
+        DICTRA_RETURN_IF_ERROR(element.CheckAttributes(attributes));
+    }
     cursor_ = cursor_node().next_sibling;
     return std::optional<Element>(element);
 }
@@ -804,7 +1197,9 @@ Result<std::vector<Element>> Children::Repeated(std::string_view name, std::size
             return element.Fail("more than " + std::to_string(max_count) + " " + Quote(name) +
                                 " elements");
         }
-        DICTRA_RETURN_IF_ERROR(element.CheckAttributes({}));
+        if (cursor_node().attribute_count != 0) {
+            DICTRA_RETURN_IF_ERROR(element.CheckAttributes({}));
+        }
         elements.push_back(element);
         cursor_ = cursor_node().next_sibling;
     }
@@ -826,6 +1221,10 @@ Result<std::optional<Element>> Children::NextAny() {
 }
 
 Status Children::End() {
+    while (cursor_ != XmlNode::kNone && !cursor_node().is_element && cursor_node().blank) {
+        cursor_ = cursor_node().next_sibling;
+    }
+    if (cursor_ == XmlNode::kNone) return Ok();
     DICTRA_RETURN_IF_ERROR(SkipToElement());
     if (cursor_ == XmlNode::kNone) return Ok();
     return At(cursor_).Fail("unexpected element");

@@ -1,19 +1,25 @@
 // Internal to dictra_iso20022: safe parsing of untrusted XML, and a strict cursor over the element
 // children of one element. Not part of the module's API.
 //
-// XmlDocument::Parse is the only way a message enters this module. pugixml parses the text into
-// its compact tree (no libxml2 DOM: that cost two thirds of a pacs.008 parse, see
-// docs/performance.md); Parse then checks what pugixml leaves to its caller, so that only
-// well-formed, namespace-well-formed UTF-8 XML 1.0 gets through. It refuses, with an error naming
-// the line: input over `bytes_max`; any DOCTYPE (pugixml reads a DOCTYPE as one opaque node and
-// never declares, loads or expands an entity from it, so XXE and billion laughs have nothing to
-// work with); an entity reference other than the five predefined ones; a character reference to
-// a character XML forbids; nesting deeper than `depth_max`; more than `attributes_max` attributes
-// on one element; a declared encoding other than UTF-8; bytes that are not UTF-8 or characters
-// XML forbids (control characters, U+FFFE, U+FFFF); an unbound namespace prefix; a repeated
-// attribute; anything else that is not well-formed. It never touches the network or the file
-// system (pugixml has no such code) and prints nothing. Memory is bounded by the input size: the
-// tree costs a few tens of bytes per node, whatever the nesting.
+// XmlDocument::Parse is the only way a message enters this module. It scans the text once, start
+// to end, without recursion, and builds the compact tree the readers walk (one vector of nodes,
+// one of attributes, names and text as views into a writable copy of the input where references
+// are expanded and line ends normalised in place). No DOM library is involved: pugixml plus the
+// checks it left to us cost two and a half times the budget of a pacs.008 parse (see
+// docs/performance.md). Only well-formed, namespace-well-formed UTF-8 XML 1.0 gets through; it
+// refuses, with an error naming the line, and stops at the first problem in document order:
+// input over `bytes_max`; any DOCTYPE (so no entity is ever declared, loaded or expanded: XXE and
+// billion laughs have nothing to work with); an entity reference other than the five predefined
+// ones; a character reference to a character XML forbids; nesting deeper than `depth_max`; more
+// than `attributes_max` attributes on one element; a declared encoding other than UTF-8; bytes
+// that are not UTF-8 or characters XML forbids (control characters, U+FFFE, U+FFFF); an unbound
+// namespace prefix; a repeated attribute; a name that is not a QName; tags that do not match;
+// text, CDATA or a second element outside the root; '--' in a comment; ']]>' in text; a
+// processing instruction named xml (in any case) other than the declaration at the very start.
+// CR LF and lone CR become LF in text; tab, CR, LF and CR LF become one space in attribute values
+// (XML 1.0, 2.11 and 3.3.3). It never touches the network or the file system and prints nothing.
+// Memory is bounded by the input size: the tree costs a few tens of bytes per node, whatever the
+// nesting.
 //
 // Children walks an element's children the way an XSD sequence reads them: each Required /
 // Optional / Repeated call takes the next elements in document order, and End() refuses what is
@@ -28,7 +34,6 @@
 #include <initializer_list>
 #include <memory>
 #include <optional>
-#include <pugixml.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -49,8 +54,8 @@ struct XmlLimits {
 };
 
 // One node of the tree the readers walk: an element or a piece of text (text and CDATA; comments
-// and processing instructions are checked, then left out). Names and text point into pugixml's
-// buffer, with references already expanded.
+// and processing instructions are checked, then left out). Names and text point into
+// XmlTree::buffer, with references already expanded.
 struct XmlNode {
     static constexpr std::uint32_t kNone = static_cast<std::uint32_t>(-1);
 
@@ -63,11 +68,11 @@ struct XmlNode {
     std::uint32_t next_sibling = kNone;
     std::uint32_t first_attribute = 0;  // into XmlTree::attributes
     std::uint32_t attribute_count = 0;
-    std::string_view prefix;         // element: "" when none
     std::string_view local_name;     // element
     std::string_view namespace_uri;  // element: resolved while parsing, "" when none
     std::string_view text;           // text
-    pugi::xml_node source_node;      // for its offset in the input, on the error path only
+    // Where the node starts in XmlTree::source ('<' of an element), for its line on the error path.
+    std::uint32_t offset = 0;
 };
 
 // An attribute that is not a namespace declaration.
@@ -80,11 +85,18 @@ struct XmlAttribute {
 
 // The parsed tree and the text it came from (line numbers are counted in the text).
 struct XmlTree {
-    pugi::xml_document document;
-    std::string source;
+    std::string source;  // the input as it came
+    // A copy of it that parsing rewrites in place (references expanded, line ends normalised);
+    // every rewrite shrinks, so a node's bytes never move before its offset in `source`.
+    std::string buffer;
     std::vector<XmlNode> nodes;  // nodes[0] is the root element
     std::vector<XmlAttribute> attributes;
     std::string root_path;  // what errors call the root ("Envelope")
+    // The last namespace a reader expected and the document's view found equal to it: nearly
+    // every element repeats the pair, so the comparison is two pointers instead of a memcmp.
+    // Readers of one document run on one thread.
+    mutable std::string_view expected_namespace;
+    mutable std::string_view matched_namespace;
 
     // 1-based line of the byte at `offset` of `source` (CR LF, CR and LF each end a line).
     int LineAt(std::size_t offset) const;
@@ -172,6 +184,8 @@ class Children {
     Status SkipToElement();
     // Whether the next element is `name`; an error if it is, in another namespace.
     Result<bool> Peek(std::string_view name);
+    // Peek without building a Result, for the common paths: nullopt when Peek would fail.
+    std::optional<bool> TryPeek(std::string_view name);
     Element At(std::uint32_t index) const { return Element(parent_.tree_, index); }
     const XmlNode& cursor_node() const { return parent_.tree_->nodes[cursor_]; }
 

@@ -94,6 +94,107 @@ TEST(XmlReader, RefusesWhatIsNotSafeWellFormedUtf8Xml) {
     }
 }
 
+// What the single-pass reader refuses besides the cases above, each with its line.
+TEST(XmlReader, RefusesMalformedMarkupWithItsLine) {
+    const std::vector<Golden> cases = {
+        {"element name not a QName", "<a>\n<:b/></a>",
+         "line 2: malformed XML: element name ':b' is not a QName"},
+        {"two colons", "<a xmlns:p=\"urn:x\">\n<p:b:c/></a>",
+         "line 2: malformed XML: element name 'p:b:c' is not a QName"},
+        {"attribute name not a QName", "<a\n p:=\"1\"/>",
+         "line 2: malformed XML: attribute name 'p:' is not a QName"},
+        {"unquoted attribute", "<a\n b=1/>",
+         "line 2: malformed XML: the value of attribute 'b' is not quoted"},
+        {"attribute without '='", "<a b \"1\"/>",
+         "line 1: malformed XML: expected '=' after attribute 'b'"},
+        {"attributes not apart", "<a b=\"1\"c=\"2\"/>",
+         "line 1: malformed XML: expected space, '>' or '/>' in the tag of 'a'"},
+        {"'/' inside a tag", "<a>\n<b / ></b></a>",
+         "line 2: malformed XML: '/' not followed by '>'"},
+        {"no name after '<'", "<a>\n< b/></a>",
+         "line 2: malformed XML: '<' is not followed by a name"},
+        {"end tag outside the root", "<a/>\n</a>",
+         "line 2: malformed XML: end tag 'a' outside the root element"},
+        {"end tag with attributes", "<a>\n</a b=\"1\">",
+         "line 2: malformed XML: malformed end tag"},
+        {"text before the root", "\n x <a/>",
+         "line 2: malformed XML: text 'x' outside the root element"},
+        {"CDATA outside the root", "<a/>\n<![CDATA[x]]>",
+         "line 2: malformed XML: CDATA outside the root element"},
+        {"'<!' without a construct", "<a>\n<!ELEMENT a ANY></a>",
+         "line 2: malformed XML: '<!' starts no comment or CDATA section"},
+        {"DOCTYPE inside the root", "<a>\n<!DOCTYPE a></a>",
+         "line 2: DOCTYPE is not allowed (SPI messages have no DTD and no entities)"},
+        {"comment ending in '-'", "<a>\n<!-- x ---></a>",
+         "line 2: malformed XML: '--' inside a comment"},
+        {"unterminated comment", "<a>\n<!-- x",
+         "line 2: malformed XML: the document ends inside a comment"},
+        {"unterminated CDATA", "<a><![CDATA[x\n",
+         "line 2: malformed XML: the document ends inside a CDATA section"},
+        {"unterminated attribute value", "<a b=\"x\n",
+         "line 2: malformed XML: the document ends inside an attribute value"},
+        {"unterminated tag", "<a>\n<b", "line 2: malformed XML: the document ends inside a tag"},
+        {"late declaration in capitals", "<a/>\n<?XML x?>",
+         "line 2: malformed XML: the processing instruction target 'XML' is reserved"},
+        {"declaration in capitals", "<?XML version=\"1.0\"?><a/>",
+         "line 1: malformed XML: the processing instruction target 'XML' is reserved"},
+        {"declaration inside the root", "<a>\n<?xml version=\"1.0\"?></a>",
+         "line 2: malformed XML: Error parsing document declaration/processing instruction"},
+        {"processing instruction without a space", "<a>\n<?pi-x?></a><?pi!?>",
+         "line 2: malformed XML: the processing instruction target 'pi' is not followed by a "
+         "space"},
+        {"declaration without a version", "<?xml encoding=\"UTF-8\"?><a/>",
+         "line 1: malformed XML: the XML declaration is not well-formed"},
+        {"declaration of XML 2.0", "<?xml version=\"2.0\"?><a/>",
+         "line 1: malformed XML: the XML declaration is not well-formed"},
+        {"declaration without space between its parts",
+         "<?xml version=\"1.0\"encoding=\"UTF-8\"?><a/>",
+         "line 1: malformed XML: the XML declaration is not well-formed"},
+        {"bad standalone", "<?xml version=\"1.0\" standalone=\"maybe\"?><a/>",
+         "line 1: malformed XML: the XML declaration is not well-formed"},
+        {"control character in an attribute", "<a\n b=\"\x02\"/>",
+         "line 2: malformed XML: character U+0002 is not allowed in XML"},
+        {"U+FFFE in a comment", "<a>\n<!-- \xef\xbf\xbe --></a>",
+         "line 2: malformed XML: character U+FFFE is not allowed in XML"},
+        {"not UTF-8 in a name", "<a>\n<b\xff/></a>",
+         "line 2: malformed XML: the text is not UTF-8"},
+        {"truncated UTF-8 at the end", "<a/>\xc3", "line 1: malformed XML: the text is not UTF-8"},
+        {"lines end in CR", "<a>\r\r\n\r<p:b/></a>",
+         "line 4: malformed XML: namespace prefix 'p' of element 'p:b' is not declared"},
+    };
+    for (const Golden& golden : cases) {
+        SCOPED_TRACE(golden.name);
+        auto parsed = XmlDocument::Parse(golden.xml);
+        ASSERT_FALSE(parsed.ok());
+        EXPECT_EQ(parsed.error().code, ErrorCode::kInvalidArgument);
+        EXPECT_EQ(parsed.error().message, golden.message);
+    }
+}
+
+// XML 1.0 2.11 and 3.3.3: the reader sees LF for every line end in text, and one space for each
+// tab, line end and CR LF in an attribute value; references are expanded after that, so "&#9;"
+// and "&#13;" stay what they are.
+TEST(XmlReader, NormalisesLineEndsAndAttributeWhitespace) {
+    const std::string xml =
+        "<r xmlns=\"urn:test\">\r\n"
+        "  <T a=\"x\r\ny\rz\tw\nv&#9;&#13;&#10;\">a\r\nb\rc&#13;d<![CDATA[e\r\nf\rg]]></T>\r"
+        "  <U b='&#0000000000065;\"'> \r\n\t</U>\r\n"
+        "</r>";
+    auto document = XmlDocument::Parse(xml);
+    ASSERT_TRUE(document.ok()) << document.error().message;
+    Children children(document->Root("r"), kNamespace);
+    auto t = children.Required("T", {"a"});
+    ASSERT_TRUE(t.ok()) << t.error().message;
+    EXPECT_EQ(t->Attribute("a"), "x y z w v\t\r\n");
+    EXPECT_EQ(t->Text().value(), "a\nb\nc\rde\nf\ng");
+    auto u = children.Required("U", {"b"});
+    ASSERT_TRUE(u.ok()) << u.error().message;
+    EXPECT_EQ(u->Attribute("b"), "A\"");
+    EXPECT_EQ(u->Text().value(), " \n\t");
+    EXPECT_EQ(u->line(), 10);  // every CR LF, lone CR and LF above ends a line
+    EXPECT_TRUE(children.End().ok());
+}
+
 TEST(XmlReader, Limits) {
     XmlLimits limits;
     limits.bytes_max = 10;
