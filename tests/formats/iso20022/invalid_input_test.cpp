@@ -130,8 +130,9 @@ TEST(InvalidInput, DepthLimitIsCountedWhileParsing) {
 }
 
 TEST(InvalidInput, ExternalEntitiesAreNeverRead) {
-    // Even without a DOCTYPE check, the parser would not load the file (pugixml has no code to
-    // read external entities); the content of /etc/hostname must not appear in any error either.
+    // Even without a DOCTYPE check, the reader would not load the file (it has no code that reads
+    // files or expands declared entities); the content of /etc/hostname must not appear in any
+    // error either.
     const std::string xml = ReadFile(DataDir() / "doctype_xxe.xml");
     auto parsed = ParseAny(xml);
     ASSERT_FALSE(parsed.ok());
