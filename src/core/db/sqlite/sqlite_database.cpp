@@ -311,10 +311,17 @@ class SqliteWriterSession final : public WriterSession {
                 return Error::Unavailable("cannot stat " + wal_path_ + ": " + std::strerror(errno));
             wal_inode_ = opened.st_ino;
             wal_device_ = opened.st_dev;
+            directory_synced_ = false;
         }
         if (::fdatasync(wal_fd_) != 0)
             return Error::Unavailable("fdatasync of " + wal_path_ +
                                       " failed: " + std::strerror(errno));
+        // A new WAL file is durable only once its directory entry is: SQLite's own sync does this
+        // on a journal's first sync, which this flush replaces. Once per WAL file.
+        if (!directory_synced_) {
+            DICTRA_RETURN_IF_ERROR(SyncDirectory());
+            directory_synced_ = true;
+        }
         return Ok();
     }
 
@@ -325,11 +332,26 @@ class SqliteWriterSession final : public WriterSession {
     }
 
     std::unique_ptr<SqliteConnection> connection_;
+    Status SyncDirectory() const {
+        const std::string directory = std::filesystem::path(wal_path_).parent_path().string();
+        const int fd =
+            ::open(directory.empty() ? "." : directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+            return Error::Unavailable("cannot open " + directory + ": " + std::strerror(errno));
+        const int synced = ::fsync(fd);
+        const int error = errno;
+        ::close(fd);
+        if (synced != 0)
+            return Error::Unavailable("fsync of " + directory + " failed: " + std::strerror(error));
+        return Ok();
+    }
+
     const std::string wal_path_;
     // The flusher's own descriptor of the WAL file (flusher thread only).
     int wal_fd_ = -1;
     ino_t wal_inode_ = 0;
     dev_t wal_device_ = 0;
+    bool directory_synced_ = false;
 };
 
 // Checkpoints the WAL on a connection and thread of its own, so the writer never stalls on one.
