@@ -1,5 +1,6 @@
 #include "core/http/server.hpp"
 
+#include <array>
 #include <atomic>
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -438,6 +439,10 @@ void Server::Impl::Report(const Request& request, std::string_view route, int st
 
 namespace {
 
+// How long and how much a refused connection is drained before it closes (see Session's end).
+constexpr std::chrono::seconds kLingerTime{2};
+constexpr std::size_t kLingerBytesMax = 16 * 1024 * 1024;
+
 bhttp::response<bhttp::string_body> ToBeast(Response& response, unsigned version, bool keep_alive,
                                             bool head, std::string_view request_id) {
     bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(Code(response.status)),
@@ -477,6 +482,9 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket) {
     beast::tcp_stream stream(std::move(socket));
     connection.socket = &stream.socket();
     beast::flat_buffer buffer;  // (the constructor argument would be a maximum size, not a reserve)
+    // Set when the connection ends with a refusal while the client may still be sending (an
+    // oversized or malformed request): then the close lingers (below).
+    bool linger = false;
 
     try {
         bool keep_going = stream.socket().is_open();
@@ -524,6 +532,7 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket) {
                     request.request_id);
                 std::uint64_t written = co_await respond(std::move(response), false, 11, false);
                 Report(request, "unmatched", Code(status), started, written);
+                linger = true;
                 break;
             }
 
@@ -571,6 +580,7 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket) {
                     Status::kPayloadTooLarge, BodyTooLarge(route_options), request.request_id);
                 std::uint64_t written = co_await respond(std::move(response), false, version, head);
                 Report(request, route.pattern, Code(Status::kPayloadTooLarge), started, written);
+                linger = true;
                 break;
             }
 
@@ -642,6 +652,7 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket) {
                         co_await respond(std::move(response), false, version, head);
                     Report(request, route.pattern, Code(Status::kPayloadTooLarge), started,
                            written);
+                    linger = true;
                 } else if (ec == beast::error::timeout) {
                     // The stream closed the socket on timeout: a client this slow gets no answer.
                     Report(request, route.pattern, Code(Status::kRequestTimeout), started, 0);
@@ -699,6 +710,20 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket) {
     }
 
     stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+    if (linger && stream.socket().is_open()) {
+        // Lingering close, as nginx does: the client may still be sending what was refused.
+        // Closing with unread bytes makes the kernel answer with a reset, which can destroy the
+        // 413 / 431 / 400 before the client reads it; dropping what still arrives for a moment
+        // (at most kLingerTime and kLingerBytesMax) lets the client see the answer first.
+        stream.expires_after(kLingerTime);
+        std::array<char, 16 * 1024> sink;
+        std::size_t drained = 0;
+        while (drained < kLingerBytesMax) {
+            drained += co_await stream.async_read_some(
+                asio::buffer(sink), asio::redirect_error(asio::use_awaitable, ec));
+            if (ec) break;
+        }
+    }
     stream.socket().close(ec);
     {
         std::lock_guard lock(mutex);
