@@ -272,6 +272,15 @@ class Scanner {
     }
     // The non-ASCII or control byte at `in`: the length of its UTF-8 sequence, or 0 after Fail.
     std::size_t CheckCharacter(const char* in);
+    // Checks that character and copies it from `in` to `out`, moving both past it.
+    bool CopyCharacter(const char*& in, char*& out) {
+        const std::size_t length = CheckCharacter(in);
+        if (length == 0) return false;
+        std::memmove(out, in, length);
+        out += length;
+        in += length;
+        return true;
+    }
 
     bool StartsWith(const char* at, std::string_view text) const {
         return static_cast<std::size_t>(end_ - at) >= text.size() &&
@@ -534,11 +543,7 @@ bool Scanner::Text(const char*& in) {
                 *out++ = *in++;
                 blank = false;
             } else {
-                const std::size_t length = CheckCharacter(in);
-                if (length == 0) return false;
-                std::memmove(out, in, length);
-                out += length;
-                in += length;
+                if (!CopyCharacter(in, out)) return false;
                 blank = false;
             }
         }
@@ -759,11 +764,7 @@ bool Scanner::AttributeValue(const char*& in, std::string_view& value) {
             std::uint32_t code_point = 0;
             if (!Reference(in, out, code_point)) return false;
         } else {
-            const std::size_t length = CheckCharacter(in);
-            if (length == 0) return false;
-            std::memmove(out, in, length);
-            out += length;
-            in += length;
+            if (!CopyCharacter(in, out)) return false;
         }
     }
     value = std::string_view(start, static_cast<std::size_t>(out - start));
@@ -850,11 +851,7 @@ bool Scanner::Cdata(const char*& in) {
             blank = blank && Is(c, kPlainSpace);
             *out++ = *in++;
         } else {
-            const std::size_t length = CheckCharacter(in);
-            if (length == 0) return false;
-            std::memmove(out, in, length);
-            out += length;
-            in += length;
+            if (!CopyCharacter(in, out)) return false;
             blank = false;
         }
     }

@@ -14,6 +14,11 @@
 namespace dictra::db {
 namespace {
 
+const Migration kNotesMigrations[] = {
+    {.version = 1,
+     .name = "notes",
+     .sql = "CREATE TABLE notes (id BIGINT PRIMARY KEY, body TEXT NOT NULL)"}};
+
 class SqliteFileTest : public testing::Test {
  protected:
     void SetUp() override {
@@ -79,14 +84,10 @@ TEST_F(SqliteFileTest, ForeignKeysAreEnforced) {
 }
 
 TEST_F(SqliteFileTest, DataSurvivesCloseAndReopen) {
-    const Migration migrations[] = {
-        {.version = 1,
-         .name = "notes",
-         .sql = "CREATE TABLE notes (id BIGINT PRIMARY KEY, body TEXT NOT NULL)"}};
     {
         auto db = Open();
         ASSERT_NE(db, nullptr);
-        ASSERT_TRUE(db->Migrate("test", migrations).ok());
+        ASSERT_TRUE(db->Migrate("test", kNotesMigrations).ok());
         ASSERT_TRUE(db->Write([](Transaction& tx) -> Status {
                           DICTRA_RETURN_IF_ERROR(
                               tx.Execute("INSERT INTO notes VALUES (1, ?)", {Text("kept")}));
@@ -96,7 +97,7 @@ TEST_F(SqliteFileTest, DataSurvivesCloseAndReopen) {
     }
     auto db = Open();
     ASSERT_NE(db, nullptr);
-    ASSERT_TRUE(db->Migrate("test", migrations).ok());  // already applied: no-op
+    ASSERT_TRUE(db->Migrate("test", kNotesMigrations).ok());  // already applied: no-op
     auto body = db->Read([](Connection& connection) -> Result<std::string> {
         DICTRA_ASSIGN_OR_RETURN(std::optional<Row> row,
                                 connection.QueryFirst("SELECT body FROM notes WHERE id = 1"));
@@ -111,13 +112,9 @@ TEST_F(SqliteFileTest, DataSurvivesCloseAndReopen) {
 // final checkpoint). Every answered write must be in them, and SQLite must read them as a
 // consistent database: the WAL replayed up to its last whole commit.
 TEST_F(SqliteFileTest, AnsweredWritesAreInTheFilesWhileStillOpen) {
-    const Migration migrations[] = {
-        {.version = 1,
-         .name = "notes",
-         .sql = "CREATE TABLE notes (id BIGINT PRIMARY KEY, body TEXT NOT NULL)"}};
     auto db = Open();
     ASSERT_NE(db, nullptr);
-    ASSERT_TRUE(db->Migrate("test", migrations).ok());
+    ASSERT_TRUE(db->Migrate("test", kNotesMigrations).ok());
     constexpr int kNotes = 300;
     std::vector<std::thread> writers;
     std::atomic<int> answered{0};
