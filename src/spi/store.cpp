@@ -356,8 +356,10 @@ Result<std::vector<StoredMessage>> SpiStore::Messages(db::Connection& connection
                                                       std::int64_t payment_id) {
     DICTRA_ASSIGN_OR_RETURN(
         std::vector<db::Row> rows,
+        // In the order they happened (a pacs.008's `at` is when it was sent), not the order they
+        // were recorded: BACEN's pacs.002 can be applied before the sender records its round.
         connection.Query("SELECT id, direction, message_type, business_message_id, resource_id, "
-                         "xml, at_us FROM spi_messages WHERE payment_id = ? ORDER BY id",
+                         "xml, at_us FROM spi_messages WHERE payment_id = ? ORDER BY at_us, id",
                          {payment_id}));
     std::vector<StoredMessage> messages;
     messages.reserve(rows.size());

@@ -192,8 +192,12 @@ class SimulatedBacen : public BacenGateway {
         auto receipt = bacen_.Receive(kOurs, {messages.begin(), messages.end()});
         if (!receipt.ok()) return Error::InvalidArgument(receipt.error().message);
         if (lose_answer) return Error::Unavailable("timed out reading the answer");
-        // BACEN's pacs.002 reaches us before the sender records the send.
-        if (deliver_before_answer != nullptr) Deliver(*deliver_before_answer);
+        // BACEN's pacs.002 reaches us before the sender records the send (a moment later than
+        // the send: a real round trip takes time).
+        if (deliver_before_answer != nullptr) {
+            if (clock != nullptr) clock->Advance(std::chrono::milliseconds(1));
+            Deliver(*deliver_before_answer);
+        }
         return SendReceipt{receipt->resource_id};
     }
     // Delivers every queued message of our stream to `spi`, one pull at a time.
@@ -216,6 +220,7 @@ class SimulatedBacen : public BacenGateway {
     // A POST holding this EndToEndId is refused as a whole (400), as BACEN does for a bad message.
     std::string refuse_end_to_end_id;
     SpiService* deliver_before_answer = nullptr;
+    FakeClock* clock = nullptr;  // advanced before an early delivery, when set
     int sends = 0;
     std::vector<std::size_t> post_sizes;
 
@@ -449,12 +454,19 @@ TEST_F(SpiServiceTest, RefusedPostIsSentAgainOneByOneAndOnlyTheBadMessageIsRejec
 TEST_F(SpiServiceTest, Pacs002OvertakingTheSendRecordKeepsOneRowPerStep) {
     Payment payment = Create();
     gateway_->deliver_before_answer = service_.get();
+    gateway_->clock = &clock_;
     EXPECT_EQ(service_->SendDue(*gateway_, 10).value(), 1u);
     EXPECT_EQ(Reload(payment).status, PaymentStatus::kAccc);
     EXPECT_EQ(HistoryOf(payment),
               (std::vector<std::string>{"ENTRY_RECEIVED", "VALIDATED", "PENDING_BACEN",
                                         "SENT_TO_BACEN", "ACCC/ACCC"}));
-    EXPECT_EQ(service_->Messages(payment.end_to_end_id, operator_).value().messages.size(), 2u);
+    // Listed in the order they happened, though the pacs.002 was recorded first.
+    const auto messages = service_->Messages(payment.end_to_end_id, operator_).value().messages;
+    ASSERT_EQ(messages.size(), 2u);
+    EXPECT_EQ(messages[0].direction, MessageDirection::kSent);
+    EXPECT_EQ(messages[0].message_type, "pacs.008");
+    EXPECT_EQ(messages[1].direction, MessageDirection::kReceived);
+    EXPECT_EQ(messages[1].message_type, "pacs.002");
 }
 
 TEST_F(SpiServiceTest, OnePullIsAppliedMessageByMessage) {
