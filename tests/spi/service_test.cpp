@@ -22,6 +22,9 @@ namespace {
 namespace iso = formats::iso20022;
 constexpr const char* kOurs = "12345678";
 constexpr const char* kPayee = "87654321";
+// The history of a payment that BACEN settled: one row per step.
+const std::vector<std::string> kSettledHistory = {"ENTRY_RECEIVED", "VALIDATED", "PENDING_BACEN",
+                                                  "SENT_TO_BACEN", "ACCC/ACCC"};
 
 NewPayment ValidManu() {
     NewPayment r;
@@ -332,9 +335,7 @@ TEST_F(SpiServiceTest, SettledPaymentWalksTheWholeFlow) {
     EXPECT_EQ(settled.status, PaymentStatus::kAccc);
     EXPECT_EQ(settled.reason_code, "ACCC");
     EXPECT_TRUE(settled.acceptance_datetime.has_value());
-    EXPECT_EQ(HistoryOf(payment),
-              (std::vector<std::string>{"ENTRY_RECEIVED", "VALIDATED", "PENDING_BACEN",
-                                        "SENT_TO_BACEN", "ACCC/ACCC"}));
+    EXPECT_EQ(HistoryOf(payment), kSettledHistory);
     EXPECT_EQ(Balance(kOurs), 90'000);
     EXPECT_EQ(Balance(kPayee), 10'000);
     auto messages = service_->Messages(std::to_string(payment.id), operator_).value().messages;
@@ -419,9 +420,7 @@ TEST_F(SpiServiceTest, DuePaymentsGoTenToAPostAndSettleOnceEach) {
     for (const Payment& payment : payments) {
         expected_centavos += payment.request.amount_centavos;
         EXPECT_EQ(Reload(payment).status, PaymentStatus::kAccc);
-        EXPECT_EQ(HistoryOf(payment),
-                  (std::vector<std::string>{"ENTRY_RECEIVED", "VALIDATED", "PENDING_BACEN",
-                                            "SENT_TO_BACEN", "ACCC/ACCC"}));
+        EXPECT_EQ(HistoryOf(payment), kSettledHistory);
         // The pacs.008 sent and the pacs.002 received, raw.
         const auto messages = service_->Messages(payment.end_to_end_id, operator_).value().messages;
         ASSERT_EQ(messages.size(), 2u);
@@ -457,9 +456,7 @@ TEST_F(SpiServiceTest, Pacs002OvertakingTheSendRecordKeepsOneRowPerStep) {
     gateway_->clock = &clock_;
     EXPECT_EQ(service_->SendDue(*gateway_, 10).value(), 1u);
     EXPECT_EQ(Reload(payment).status, PaymentStatus::kAccc);
-    EXPECT_EQ(HistoryOf(payment),
-              (std::vector<std::string>{"ENTRY_RECEIVED", "VALIDATED", "PENDING_BACEN",
-                                        "SENT_TO_BACEN", "ACCC/ACCC"}));
+    EXPECT_EQ(HistoryOf(payment), kSettledHistory);
     // Listed in the order they happened, though the pacs.002 was recorded first.
     const auto messages = service_->Messages(payment.end_to_end_id, operator_).value().messages;
     ASSERT_EQ(messages.size(), 2u);

@@ -272,6 +272,13 @@ class Scanner {
     }
     // The non-ASCII or control byte at `in`: the length of its UTF-8 sequence, or 0 after Fail.
     std::size_t CheckCharacter(const char* in);
+    // Checks that character and moves `in` past it.
+    bool SkipCharacter(const char*& in) {
+        const std::size_t length = CheckCharacter(in);
+        if (length == 0) return false;
+        in += length;
+        return true;
+    }
     // Checks that character and copies it from `in` to `out`, moving both past it.
     bool CopyCharacter(const char*& in, char*& out) {
         const std::size_t length = CheckCharacter(in);
@@ -822,9 +829,7 @@ bool Scanner::Comment(const char*& in) {
         } else if (c == '?' || c == '\r') {
             ++in;
         } else {
-            const std::size_t length = CheckCharacter(in);
-            if (length == 0) return false;
-            in += length;
+            if (!SkipCharacter(in)) return false;
         }
     }
 }
@@ -897,9 +902,7 @@ bool Scanner::ProcessingInstruction(const char*& in) {
         } else if (c == '-' || c == '\r') {
             ++in;
         } else {
-            const std::size_t length = CheckCharacter(in);
-            if (length == 0) return false;
-            in += length;
+            if (!SkipCharacter(in)) return false;
         }
     }
 }
